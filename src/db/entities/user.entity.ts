@@ -1,0 +1,47 @@
+import { Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Field, ID, ObjectType } from 'type-graphql';
+
+/**
+ * An account. `email` is always canonical (trimmed, lower-cased) and unique; `passwordHash` is null
+ * for accounts that sign in only through a social provider. Secret columns have no @Field.
+ */
+@Entity({ tableName: 'users' })
+@ObjectType('User')
+export class User {
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  @Property({ type: 'text', unique: true })
+  @Field(() => String)
+  email!: string;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true, lazy: false })
+  passwordHash: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true })
+  displayName: string | null = null;
+
+  @Property({ type: 'boolean', default: true })
+  isActive: boolean & Opt = true;
+
+  @Property({ type: 'timestamptz' })
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  lastLoginAt: Date | null = null;
+
+  @Field(() => Boolean)
+  get emailVerified(): boolean & Opt {
+    return this.emailVerifiedAt !== null;
+  }
+}

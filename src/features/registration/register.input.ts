@@ -1,0 +1,18 @@
+import { Field, InputType } from 'type-graphql';
+import { CredentialKind } from '../../db/entities';
+
+/** Only what a user may choose: id, verification state and roles are never inputs (SEC-18). */
+@InputType()
+export class RegisterInput {
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => String, { description: '8 to 128 characters, taken exactly as typed.' })
+  password!: string;
+
+  @Field(() => String, { nullable: true })
+  displayName?: string | null;
+
+  @Field(() => CredentialKind, { nullable: true, defaultValue: CredentialKind.COOKIE })
+  credentials?: CredentialKind | null;
+}

@@ -1,0 +1,74 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '../../clock';
+import type { Config } from '../../config';
+import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
+import { CredentialKind, Session, type User } from '../../db/entities';
+
+/** Prefix of opaque session tokens (cookie value and SESSION_TOKEN bearer alike). */
+export const SESSION_TOKEN_PREFIX = 'gths_';
+const MAX_USER_AGENT_LENGTH = 512;
+
+export interface SessionOrigin {
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
+export interface CreatedSession {
+  session: Session;
+  /** Plaintext token for cookie and session-token clients; only its hash is stored. */
+  token: string | null;
+}
+
+/** Server-side sessions: creation, lookup with idle/absolute expiry, and revocation. */
+export class SessionService {
+  constructor(
+    private readonly config: Pick<Config, 'session'>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Opens a new session for `user`; the caller flushes. A new id and token on every sign-in. */
+  createSession(em: EntityManager, user: User, kind: CredentialKind, origin: SessionOrigin): CreatedSession {
+    const now = this.clock.now();
+    const token = kind === CredentialKind.JWT ? null : createOpaqueToken(SESSION_TOKEN_PREFIX);
+    const session = em.create(Session, {
+      user,
+      credentialKind: kind,
+      tokenHash: token ? hashToken(token) : null,
+      createdAt: now,
+      authenticatedAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + this.config.session.absoluteTimeoutSeconds * 1000),
+      idleTimeoutSeconds: this.config.session.idleTimeoutSeconds,
+      ipAddress: origin.ipAddress,
+      userAgent: origin.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
+    });
+    return { session, token };
+  }
+
+  /**
+   * The live session a token belongs to, with its user, or null when the token is unknown,
+   * revoked, expired (idle or absolute) or its user is deactivated. Records activity at most
+   * once per touch interval, so a busy client costs one indexed read per request, not a write.
+   */
+  async findLiveSession(em: EntityManager, token: string): Promise<Session | null> {
+    if (!token.startsWith(SESSION_TOKEN_PREFIX)) return null;
+    const session = await em.findOne(Session, { tokenHash: hashToken(token) }, { populate: ['user'] });
+    const now = this.clock.now();
+    if (!session || !session.isLiveAt(now) || !session.user.isActive) return null;
+    if (now.getTime() - session.lastSeenAt.getTime() >= this.config.session.touchIntervalSeconds * 1000) {
+      await em.nativeUpdate(Session, { id: session.id, revokedAt: null }, { lastSeenAt: now });
+      session.lastSeenAt = now;
+    }
+    return session;
+  }
+
+  /** Ends one session now. Idempotent. */
+  async revokeSession(em: EntityManager, sessionId: string, reason: string): Promise<void> {
+    await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: reason });
+  }
+
+  /** Ends every live session of a user now; returns how many were ended. */
+  async revokeAllSessions(em: EntityManager, userId: string, reason: string): Promise<number> {
+    return em.nativeUpdate(Session, { user: userId, revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: reason });
+  }
+}

@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { createApp, GRAPHQL_PATH } from './app';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { createLogger } from './logger';
+
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+/** Process entry: config → database (embedded or DATABASE_URL) → migrate → listen. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  const database = await openDatabase(config, logger);
+  const app = await createApp({ config, orm: database.orm, logger });
+  const port = await app.listen();
+
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.info(
+    { url: `http://${shown}:${port}${GRAPHQL_PATH}`, database: database.description, env: config.env },
+    `Gatehouse listening on http://${shown}:${port}${GRAPHQL_PATH} using ${database.description}`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining requests');
+    setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    app
+      .close()
+      .then(() => database.close())
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Gatehouse cannot start. ${error.message}\n`);
+  } else {
+    process.stderr.write(`Gatehouse failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { type App, createApp, GRAPHQL_PATH } from '../../src/app';
+import type { Clock } from '../../src/clock';
+import { type Config, type Env, loadConfig } from '../../src/config';
+import { connectOrm } from '../../src/db/database';
+import { createLogger } from '../../src/logger';
+import { createTestDatabase } from './database';
+
+export interface TestServer {
+  baseUrl: string;
+  graphqlUrl: string;
+  app: App;
+  orm: MikroORM;
+  config: Config;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** Environment on top of the test defaults (cheap argon2, fixed secret). */
+  env?: Env;
+  clock?: Clock;
+  /** Reuse a database (a "restart"); by default each server gets a fresh copy of the template. */
+  databaseUrl?: string;
+}
+
+export const TEST_SECRET_KEY = 'test-secret-key-of-at-least-32-characters!';
+
+/** The test defaults: what differs from production is only the argon2 cost and fixed secrets. */
+export function testEnv(overrides: Env = {}): Env {
+  return {
+    NODE_ENV: 'test',
+    SECRET_KEY: TEST_SECRET_KEY,
+    PASSWORD_HASH_MEMORY_KIB: '1024',
+    PASSWORD_HASH_ITERATIONS: '1',
+    GATEHOUSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-data-')),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  };
+}
+
+/** Starts the real server (createApp) on a free port, over a real database. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase(inject('adminUrl'), inject('templateDatabase')));
+  const config = loadConfig(testEnv({ DATABASE_URL: databaseUrl, ...options.env }));
+  const orm = await connectOrm(databaseUrl);
+  const app = await createApp({ config, orm, clock: options.clock, logger: createLogger(config) });
+  const port = await app.listen(0, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    graphqlUrl: `${baseUrl}${GRAPHQL_PATH}`,
+    app,
+    orm,
+    config,
+    databaseUrl,
+    async close() {
+      await app.close();
+      await orm.close(true);
+    },
+  };
+}
