@@ -67,8 +67,10 @@ export function createFormatError(logger: Logger) {
       return { message: original.message, path: formatted.path, extensions: { ...original.extensions } };
     }
     const code = formatted.extensions?.code;
-    const fromResolver = error instanceof GraphQLError && error.originalError !== undefined;
-    if (!fromResolver && typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
+    // Request-level errors (parsing, validation, variable coercion) have no path; an error with a
+    // path came out of execution and is masked unless it is one of ours.
+    const fromExecution = formatted.path !== undefined;
+    if (!fromExecution && typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL request');

@@ -25,7 +25,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger): Se
     logger,
     passwords,
     sessions: new SessionService(config, clock),
-    login: new LoginService(passwords, clock),
+    login: new LoginService(passwords),
     registration: new RegistrationService(passwords, clock),
   };
 }

@@ -18,15 +18,28 @@ export function sessionCookieName(config: Config, req: Request): string {
 }
 
 function cookieOptions(config: Config, req: Request): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', path: '/', secure: isSecureRequest(config, req), signed: true };
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure: isSecureRequest(config, req) };
 }
 
 export function setSessionCookie(config: Config, req: Request, res: Response, token: string, expires: Date): void {
-  res.cookie(sessionCookieName(config, req), token, { ...cookieOptions(config, req), expires });
+  const name = sessionCookieName(config, req);
+  dropPendingCookie(res, name);
+  res.cookie(name, token, { ...cookieOptions(config, req), signed: true, expires });
 }
 
 export function clearSessionCookie(config: Config, req: Request, res: Response): void {
-  res.clearCookie(sessionCookieName(config, req), cookieOptions(config, req));
+  const name = sessionCookieName(config, req);
+  dropPendingCookie(res, name);
+  res.clearCookie(name, cookieOptions(config, req));
+}
+
+/** One Set-Cookie per name and response: a later decision (sign-in) replaces an earlier one (clear). */
+function dropPendingCookie(res: Response, name: string): void {
+  const pending = res.getHeader('Set-Cookie');
+  if (pending === undefined) return;
+  const kept = [pending].flat().map(String).filter((c) => !c.startsWith(`${name}=`));
+  if (kept.length > 0) res.setHeader('Set-Cookie', kept);
+  else res.removeHeader('Set-Cookie');
 }
 
 export type CookieReading = { state: 'absent' } | { state: 'invalid' } | { state: 'present'; token: string };

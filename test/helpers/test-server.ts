@@ -67,3 +67,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   };
 }
+
+/** Runs SQL on the server's own database, for arranging and inspecting state directly. */
+export async function sql<T = Record<string, unknown>>(server: TestServer, query: string, params: unknown[] = []): Promise<T[]> {
+  return server.orm.em.getConnection().execute<T[]>(query, params);
+}

@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Clock } from '../../clock';
 import type { PasswordHasher } from '../../crypto/password';
 import { User } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
@@ -13,10 +12,7 @@ export interface PasswordCredentials {
 
 /** Checks an email and password; the caller decides what credential to issue. */
 export class LoginService {
-  constructor(
-    private readonly passwords: PasswordHasher,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly passwords: PasswordHasher) {}
 
   /**
    * Returns the user whose password this is, or throws INVALID_CREDENTIALS. Unknown email,
@@ -36,7 +32,6 @@ export class LoginService {
     if (this.passwords.needsRehash(user.passwordHash!)) {
       user.passwordHash = await this.passwords.hash(input.password);
     }
-    user.lastLoginAt = this.clock.now();
     return user;
   }
 }

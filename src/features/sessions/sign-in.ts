@@ -27,6 +27,7 @@ export async function signIn(ctx: Context, user: User, kind: CredentialKind): Pr
     ipAddress: req.ip ?? null,
     userAgent: req.get('user-agent') ?? null,
   });
+  user.lastLoginAt = session.createdAt;
   await em.flush();
 
   const result = Object.assign(new AuthSuccess(), { user, session });
