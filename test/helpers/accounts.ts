@@ -25,7 +25,7 @@ export interface SignedIn {
 
 /** Registers a new user over HTTP and returns a client carrying the credential of `kind`. */
 export async function registerUser(
-  server: TestServer,
+  server: Pick<TestServer, 'graphqlUrl'>,
   kind: CredentialKind = 'COOKIE',
   email = uniqueEmail(),
   password = GOOD_PASSWORD,

@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/config';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
+const PRODUCTION_OK = {
+  NODE_ENV: 'production',
+  SECRET_KEY: 'p'.repeat(40),
+  DATABASE_URL: 'postgres://gatehouse@db.internal:5432/gatehouse',
+  COOKIE_SECURE: 'true',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('production configuration', () => {
+  it('starts with explicit secret, database and secure cookies', () => {
+    const config = loadConfig(PRODUCTION_OK);
+    expect(config.cookie.security).toBe('always');
+    expect(config.graphql).toEqual({ introspection: false, landingPage: false, maskSchemaDetails: true });
+    expect(config.corsOrigins).toEqual(['http://localhost:3000']);
+    expect(Object.isFrozen(config.session)).toBe(true);
+  });
+
+  it('refuses to start without a secret, a database and secure cookies, naming each', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/SECRET_KEY/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL/);
+    expect(problems.join('\n')).toMatch(/COOKIE_SECURE/);
+  });
+
+  it.each([['false'], ['auto']])('refuses COOKIE_SECURE=%s', (value) => {
+    expect(problemsOf({ ...PRODUCTION_OK, COOKIE_SECURE: value }).join()).toMatch(/COOKIE_SECURE/);
+  });
+
+  it('refuses a secret shorter than 32 characters (SEC-39)', () => {
+    expect(problemsOf({ ...PRODUCTION_OK, SECRET_KEY: 'too-short-16byte' }).join()).toMatch(/SECRET_KEY.*32/);
+  });
+
+  it('refuses argon2 parameters below the OWASP minimums outside tests (SEC-04)', () => {
+    const problems = problemsOf({ ...PRODUCTION_OK, PASSWORD_HASH_MEMORY_KIB: '4096', PASSWORD_HASH_ITERATIONS: '1' });
+    expect(problems.join('\n')).toMatch(/PASSWORD_HASH_MEMORY_KIB must be at least 19456/);
+    expect(problems.join('\n')).toMatch(/PASSWORD_HASH_ITERATIONS must be at least 2/);
+  });
+
+  it('refuses a DATABASE_URL that is not PostgreSQL', () => {
+    expect(problemsOf({ ...PRODUCTION_OK, DATABASE_URL: 'mysql://x@y/z' }).join()).toMatch(/DATABASE_URL/);
+  });
+});
+
+describe('development configuration', () => {
+  it('defaults to argon2id m=19456 KiB, t=2, p=1 and ASVS level 2 session lifetimes', () => {
+    const config = loadConfig({ GATEHOUSE_DATA_DIR: dataDir() });
+    expect(config.passwordHash).toEqual({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    expect(config.session).toMatchObject({ idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 43_200 });
+    expect(config.port).toBe(4000);
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('generates a secret on first start, keeps it private in the data dir, and reuses it', () => {
+    const dir = dataDir();
+    const first = loadConfig({ GATEHOUSE_DATA_DIR: dir });
+    const second = loadConfig({ GATEHOUSE_DATA_DIR: dir });
+    expect(first.secretKeys[0]).toHaveLength(43);
+    expect(second.secretKeys[0]).toBe(first.secretKeys[0]);
+    const file = join(dir, 'secret-key');
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.secretKeys[0]);
+    expect(statSync(file).mode & 0o077).toBe(0);
+  });
+
+  it('a different data dir gets a different secret', () => {
+    expect(loadConfig({ GATEHOUSE_DATA_DIR: dataDir() }).secretKeys[0]).not.toBe(
+      loadConfig({ GATEHOUSE_DATA_DIR: dataDir() }).secretKeys[0],
+    );
+  });
+
+  it('allows Apollo Sandbox origins next to the frontend, never a wildcard', () => {
+    const config = loadConfig({ GATEHOUSE_DATA_DIR: dataDir(), FRONTEND_URL: 'http://localhost:5173/app' });
+    expect(config.corsOrigins).toContain('http://localhost:5173');
+    expect(config.corsOrigins).toContain('https://sandbox.embed.apollographql.com');
+    expect(config.corsOrigins).not.toContain('*');
+  });
+
+  it('reports every invalid variable at once', () => {
+    const problems = problemsOf({ GATEHOUSE_DATA_DIR: dataDir(), PORT: 'eighty', COOKIE_SECURE: 'maybe' });
+    expect(problems).toHaveLength(2);
+  });
+});
