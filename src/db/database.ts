@@ -42,8 +42,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
 
 /** A MikroORM instance on `url` that knows the committed migrations. */
 export async function connectOrm(url: string, logger?: Logger): Promise<MikroORM> {
-  const log = logger ? (message: string) => logger.debug({ orm: message }, 'mikro-orm') : undefined;
-  return MikroORM.init(createOrmOptions(url, await loadMigrations(), log));
+  return MikroORM.init(createOrmOptions(url, await loadMigrations(), logger));
 }
 
 function redactUrl(url: string): string {

@@ -2,17 +2,14 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { join } from 'node:path';
+import type { Logger } from '../logger';
 import { entities } from './entities';
 
 /** The migrations folder at the repository root; from src/db/ and from dist/src/db/ alike. */
 export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
 
 /** MikroORM options shared by the server, the CLI and the tests. */
-export function createOrmOptions(
-  clientUrl: string,
-  migrationsList?: MigrationObject[],
-  log: (message: string) => void = () => {},
-): Options {
+export function createOrmOptions(clientUrl: string, migrationsList?: MigrationObject[], logger?: Logger): Options {
   return defineConfig({
     clientUrl,
     entities,
@@ -33,7 +30,16 @@ export function createOrmOptions(
     pool: { min: 0, max: 10 },
     // Our own logger records what matters; ORM debug output could contain bound parameters.
     debug: false,
-    logger: log,
+    logger: (message) => logger?.debug({ orm: message }, 'mikro-orm'),
+    // knex would print connection errors to the console; route them to our logger.
+    driverOptions: {
+      log: {
+        warn: (message: unknown) => logger?.warn({ knex: String(message) }, 'database client warning'),
+        error: (message: unknown) => logger?.error({ knex: String(message) }, 'database client error'),
+        deprecate: () => {},
+        debug: () => {},
+      },
+    },
     allowGlobalContext: false,
   });
 }

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { type App, createApp, GRAPHQL_PATH } from '../../src/app';
 import type { Clock } from '../../src/clock';
@@ -27,6 +28,8 @@ export interface TestServerOptions {
   clock?: Clock;
   /** Reuse a database (a "restart"); by default each server gets a fresh copy of the template. */
   databaseUrl?: string;
+  /** Where log lines go (a stream the test reads); stdout by default. */
+  logDestination?: DestinationStream;
 }
 
 export const TEST_SECRET_KEY = 'test-secret-key-of-at-least-32-characters!';
@@ -50,8 +53,9 @@ export function testEnv(overrides: Env = {}): Env {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(inject('adminUrl'), inject('templateDatabase')));
   const config = loadConfig(testEnv({ DATABASE_URL: databaseUrl, ...options.env }));
-  const orm = await connectOrm(databaseUrl);
-  const app = await createApp({ config, orm, clock: options.clock, logger: createLogger(config) });
+  const logger = createLogger(config, options.logDestination);
+  const orm = await connectOrm(databaseUrl, logger);
+  const app = await createApp({ config, orm, clock: options.clock, logger });
   const port = await app.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
   return {

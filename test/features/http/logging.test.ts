@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LoginDocument, LogoutDocument, MeDocument } from '../../generated/graphql';
+import { GOOD_PASSWORD, registerUser } from '../../helpers/accounts';
+import { startTestServer, type TestServer } from '../../helpers/test-server';
+
+const lines: string[] = [];
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({
+    env: { NODE_ENV: 'production', COOKIE_SECURE: 'true', LOG_LEVEL: 'info', PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_ITERATIONS: '2' },
+    logDestination: { write: (line: string) => lines.push(line) },
+  });
+});
+afterAll(() => server?.close());
+
+describe('request logs in production', () => {
+  it('write one line per request with method, path and status, and never a password, cookie or token (SEC-15)', async () => {
+    lines.length = 0;
+    const { client, email, password } = await registerUser(server);
+    const cookieValues = [...client.cookies.values()];
+    await client.request(MeDocument);
+    await client.request(LoginDocument, { input: { email, password: GOOD_PASSWORD } }, { headers: { authorization: 'Bearer secret-bearer-value' } });
+    cookieValues.push(...client.cookies.values());
+    await client.request(LogoutDocument, { everywhere: false });
+    await fetch(`${server.graphqlUrl}?token=query-string-secret`, { headers: { accept: 'application/json' } });
+
+    const requestLines = lines.map((l) => JSON.parse(l) as { req?: { method: string; path: string }; res?: { statusCode: number } }).filter((l) => l.req);
+    expect(requestLines).toHaveLength(5);
+    expect(requestLines[0]).toMatchObject({ req: { method: 'POST', path: '/graphql' }, res: { statusCode: 200 } });
+
+    expect(cookieValues).toHaveLength(2);
+    const secrets = [password, 'secret-bearer-value', 'query-string-secret', ...cookieValues, ...cookieValues.map(decodeURIComponent)];
+    const everything = lines.join('\n');
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+    expect(everything).not.toMatch(/gths_/);
+    expect(everything).not.toMatch(/cookie/i);
+  });
+});
