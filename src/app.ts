@@ -16,6 +16,7 @@ import type { Config } from './config';
 import { createContextBuilder } from './context/build-context';
 import type { Context } from './context/context';
 import { createFormatError, ErrorCode, errorMessages } from './errors';
+import { credentialGatePlugin } from './graphql/plugins/credential-gate';
 import { buildGatehouseSchema } from './graphql/schema';
 import { createLogger, type Logger } from './logger';
 import { createServices, type Services } from './services';
@@ -44,7 +45,8 @@ const HEALTH_TIMEOUT_MS = 2_000;
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, orm } = options;
   const logger = options.logger ?? createLogger(config);
-  const services = createServices(config, options.clock ?? systemClock, logger);
+  const services = createServices(config, options.clock ?? systemClock, logger, orm.config.get('clientUrl')!);
+  await services.revokedSessions.start();
 
   const app = express();
   const httpServer = createServer(app);
@@ -53,6 +55,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.use(requestLogger(config, logger));
   app.use(securityHeaders);
   app.get('/healthz', healthCheck(orm));
+  // Public keys for other services that verify our access tokens.
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.json(services.accessTokens.jwks());
+  });
 
   const apollo = new ApolloServer<Context>({
     schema: await buildGatehouseSchema(),
@@ -66,6 +73,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      credentialGatePlugin(),
       config.graphql.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true })
         : ApolloServerPluginLandingPageDisabled(),
@@ -104,7 +112,10 @@ export async function createApp(options: AppOptions): Promise<App> {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
       }),
-    close: () => apollo.stop(),
+    close: async () => {
+      await apollo.stop();
+      await services.revokedSessions.stop();
+    },
   };
 }
 

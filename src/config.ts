@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -14,6 +14,23 @@ export interface PasswordHashParams {
   parallelism: number;
 }
 
+export interface SessionLifetimes {
+  idleTimeoutSeconds: number;
+  absoluteTimeoutSeconds: number;
+}
+
+export interface JwtConfig {
+  algorithm: 'ES256' | 'HS256';
+  /** ES256: PKCS#8 PEM private key. HS256: the shared secret. */
+  signingKey: string;
+  /** Retired keys still accepted for verification: PEM public keys (ES256) or secrets (HS256). */
+  previousKeys: readonly string[];
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshReuseGraceSeconds: number;
+}
+
 /** Everything Gatehouse reads from its environment, parsed once and frozen. */
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -25,7 +42,17 @@ export interface Config {
   /** The first key signs; all of them verify (rotation). */
   secretKeys: readonly string[];
   cookie: { security: CookieSecurity; name: string };
-  session: { idleTimeoutSeconds: number; absoluteTimeoutSeconds: number; touchIntervalSeconds: number };
+  /** Lifetimes of browser (cookie) sessions. */
+  session: SessionLifetimes & { touchIntervalSeconds: number };
+  /** Lifetimes of app sessions: SESSION_TOKEN sessions and JWT refresh families. */
+  tokenSession: SessionLifetimes;
+  jwt: JwtConfig;
+  /** A sensitive operation needs a sign-in (or password) at most this old. */
+  reauthWindowSeconds: number;
+  basicAuth: { enabled: boolean };
+  apiTokens: { defaultLifetimeDays: number; maxLifetimeDays: number };
+  /** DRF's RemoteUser: identity asserted by a proxy in `header`, believed only from `trustedFrom`. */
+  proxyAuth: { header: string | undefined; trustedFrom: readonly string[] };
   passwordHash: PasswordHashParams;
   corsOrigins: readonly string[];
   frontendUrl: string;
@@ -74,6 +101,24 @@ const schema = z.object({
   CORS_ORIGINS: list.optional(),
   TRUST_PROXY: z.string().optional(),
   GRAPHQL_INTROSPECTION: bool.optional(),
+  TOKEN_SESSION_IDLE_TIMEOUT_SECONDS: seconds.default(7 * 24 * 60 * 60),
+  TOKEN_SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds.default(30 * 24 * 60 * 60),
+  JWT_ALGORITHM: z.enum(['ES256', 'HS256']).default('ES256'),
+  JWT_PRIVATE_KEY: z.string().transform(unescapeNewlines).refine(isEcP256PrivateKey, 'must be a PEM P-256 private key').optional(),
+  JWT_PREVIOUS_PUBLIC_KEYS: z.string().transform(unescapeNewlines).transform(splitPemBlocks).default([]),
+  JWT_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  JWT_PREVIOUS_SECRETS: list.default([]),
+  JWT_ISSUER: z.string().min(1).default('gatehouse'),
+  JWT_AUDIENCE: z.string().min(1).default('gatehouse'),
+  // RFC 8725 and the OWASP JWT cheat sheet: access tokens stay short-lived.
+  ACCESS_TOKEN_TTL_SECONDS: seconds.max(3600).default(15 * 60),
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
+  REAUTH_WINDOW_SECONDS: seconds.max(3600).default(5 * 60),
+  AUTH_BASIC_ENABLED: bool.default(false),
+  API_TOKEN_DEFAULT_LIFETIME_DAYS: z.coerce.number().int().positive().default(90),
+  API_TOKEN_MAX_LIFETIME_DAYS: z.coerce.number().int().positive().default(366),
+  TRUSTED_PROXY_AUTH_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/).transform((v) => v.toLowerCase()).optional(),
+  TRUSTED_PROXY_AUTH_FROM: list.default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -87,7 +132,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const production = e.NODE_ENV === 'production';
   const dataDir = isAbsolute(e.GATEHOUSE_DATA_DIR) ? e.GATEHOUSE_DATA_DIR : resolve(cwd, e.GATEHOUSE_DATA_DIR);
   assertSafe(e, production);
-  const secretKey = e.SECRET_KEY ?? loadOrCreateDevSecret(dataDir);
+  const secretKey = e.SECRET_KEY ?? loadOrCreateDevFile(dataDir, 'secret-key', () => randomBytes(32).toString('base64url'));
   return deepFreeze({
     env: e.NODE_ENV,
     host: e.HOST ?? (production ? '0.0.0.0' : 'localhost'),
@@ -104,6 +149,23 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
       touchIntervalSeconds: e.SESSION_TOUCH_INTERVAL_SECONDS,
     },
+    tokenSession: {
+      idleTimeoutSeconds: e.TOKEN_SESSION_IDLE_TIMEOUT_SECONDS,
+      absoluteTimeoutSeconds: e.TOKEN_SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+    },
+    jwt: {
+      algorithm: e.JWT_ALGORITHM,
+      signingKey: e.JWT_ALGORITHM === 'HS256' ? e.JWT_SECRET! : (e.JWT_PRIVATE_KEY ?? loadOrCreateDevFile(dataDir, 'jwt-private-key.pem', createEcPrivateKey)),
+      previousKeys: e.JWT_ALGORITHM === 'HS256' ? e.JWT_PREVIOUS_SECRETS : e.JWT_PREVIOUS_PUBLIC_KEYS,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
+    },
+    reauthWindowSeconds: e.REAUTH_WINDOW_SECONDS,
+    basicAuth: { enabled: e.AUTH_BASIC_ENABLED },
+    apiTokens: { defaultLifetimeDays: e.API_TOKEN_DEFAULT_LIFETIME_DAYS, maxLifetimeDays: e.API_TOKEN_MAX_LIFETIME_DAYS },
+    proxyAuth: { header: e.TRUSTED_PROXY_AUTH_HEADER, trustedFrom: e.TRUSTED_PROXY_AUTH_FROM },
     passwordHash: {
       memoryCost: e.PASSWORD_HASH_MEMORY_KIB,
       timeCost: e.PASSWORD_HASH_ITERATIONS,
@@ -128,6 +190,16 @@ function assertSafe(e: z.infer<typeof schema>, production: boolean): void {
     if (!e.SECRET_KEY) problems.push('SECRET_KEY is required in production (32+ random characters)');
     if (!e.DATABASE_URL) problems.push('DATABASE_URL is required in production (the embedded database is for development)');
     if (e.COOKIE_SECURE !== 'true') problems.push('COOKIE_SECURE=true is required in production (serve over https)');
+    if (e.JWT_ALGORITHM === 'ES256' && !e.JWT_PRIVATE_KEY) {
+      problems.push('JWT_PRIVATE_KEY is required in production (PEM P-256 key: `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`)');
+    }
+  }
+  if (e.API_TOKEN_DEFAULT_LIFETIME_DAYS > e.API_TOKEN_MAX_LIFETIME_DAYS) {
+    problems.push('API_TOKEN_DEFAULT_LIFETIME_DAYS must not exceed API_TOKEN_MAX_LIFETIME_DAYS');
+  }
+  if (e.JWT_ALGORITHM === 'HS256' && !e.JWT_SECRET) problems.push('JWT_SECRET is required when JWT_ALGORITHM=HS256');
+  if (e.TRUSTED_PROXY_AUTH_HEADER && e.TRUSTED_PROXY_AUTH_FROM.length === 0) {
+    problems.push('TRUSTED_PROXY_AUTH_FROM (proxy addresses or CIDRs) is required with TRUSTED_PROXY_AUTH_HEADER');
   }
   if (e.NODE_ENV !== 'test') {
     const given = { memoryCost: e.PASSWORD_HASH_MEMORY_KIB, timeCost: e.PASSWORD_HASH_ITERATIONS };
@@ -144,11 +216,11 @@ function parseTrustProxy(value: string | undefined): boolean | number | string[]
 }
 
 /**
- * Development convenience: a random secret created on first start and kept (mode 0600) in the
- * data dir, so restarts keep signed cookies valid. Production never reaches this (assertSafe).
+ * Development convenience: a secret created on first start and kept (mode 0600) in the data dir,
+ * so restarts keep cookies and tokens valid. Production never reaches this (assertSafe).
  */
-function loadOrCreateDevSecret(dataDir: string): string {
-  const file = join(dataDir, 'secret-key');
+function loadOrCreateDevFile(dataDir: string, name: string, create: () => string): string {
+  const file = join(dataDir, name);
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (error) {
@@ -156,14 +228,37 @@ function loadOrCreateDevSecret(dataDir: string): string {
   }
   // The dir itself stays traversable: the embedded PostgreSQL runs as another user when we are root.
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
+  const value = create();
   try {
-    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-    return secret;
+    writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
+    return value;
   } catch (error) {
     // Another process created it first: use theirs.
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
     throw error;
+  }
+}
+
+function createEcPrivateKey(): string {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return privateKey.export({ format: 'pem', type: 'pkcs8' }).toString().trim();
+}
+
+/** Environments often carry PEM keys on one line with literal `\n`. */
+function unescapeNewlines(value: string): string {
+  return value.replace(/\\n/g, '\n').trim();
+}
+
+function splitPemBlocks(value: string): string[] {
+  return value.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g) ?? [];
+}
+
+function isEcP256PrivateKey(pem: string): boolean {
+  try {
+    const key = createPrivateKey(pem);
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    return false;
   }
 }
 

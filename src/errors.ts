@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { apiTokenErrors } from './features/api-tokens/api-tokens.errors';
 import { registrationErrors } from './features/registration/registration.errors';
 import { sessionErrors } from './features/sessions/sessions.errors';
 import type { Logger } from './logger';
@@ -12,7 +13,7 @@ const coreErrors = {
 } as const;
 
 /** The catalog of every code a client can see: stable, UPPER_SNAKE, part of the API. */
-export const errorMessages = { ...coreErrors, ...sessionErrors, ...registrationErrors } as const;
+export const errorMessages = { ...coreErrors, ...sessionErrors, ...registrationErrors, ...apiTokenErrors } as const;
 export type ErrorCode = keyof typeof errorMessages;
 export const ErrorCode = Object.fromEntries(Object.keys(errorMessages).map((k) => [k, k])) as {
   [K in ErrorCode]: K;
@@ -25,6 +26,8 @@ export interface AuthErrorOptions {
   field?: string;
   /** Internal cause: logged, never sent. */
   cause?: unknown;
+  /** HTTP status for errors raised before execution (the whole request fails). */
+  http?: number;
 }
 
 /** An error a client caused or may see. Only `code`, `message` and `field` reach the wire. */
@@ -35,6 +38,7 @@ export class AuthError extends GraphQLError {
   constructor(code: ErrorCode, options: AuthErrorOptions = {}) {
     const extensions: Record<string, unknown> = { code };
     if (options.field) extensions.field = options.field;
+    if (options.http) extensions.http = { status: options.http };
     super(options.message ?? errorMessages[code], { extensions });
     this.name = 'AuthError';
     this.code = code;
@@ -64,7 +68,8 @@ export function createFormatError(logger: Logger) {
     const original = unwrapResolverError(error);
     if (original instanceof AuthError) {
       if (original.cause !== undefined) logger.debug({ err: original.cause, code: original.code }, 'auth error cause');
-      return { message: original.message, path: formatted.path, extensions: { ...original.extensions } };
+      const { http: _http, ...extensions } = original.extensions;
+      return { message: original.message, path: formatted.path, extensions };
     }
     const code = formatted.extensions?.code;
     // Request-level errors (parsing, validation, variable coercion) have no path; an error with a

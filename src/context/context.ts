@@ -1,12 +1,29 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
-import type { CredentialKind, Session, User } from '../db/entities';
+import type { ApiToken, Session, User } from '../db/entities';
 import type { Services } from '../services';
 
-/** Who is calling. Anonymous is a normal value, not an error. */
-export type Caller =
-  | { kind: 'anonymous' }
-  | { kind: 'user'; user: User; session: Session; credential: CredentialKind };
+/** How a request proved who it is: one value per passport strategy. */
+export type AuthMethod = 'COOKIE' | 'SESSION_TOKEN' | 'JWT' | 'API_TOKEN' | 'BASIC' | 'PROXY';
+
+export interface AuthenticatedCaller {
+  kind: 'user';
+  user: User;
+  method: AuthMethod;
+  /** The session behind the credential (cookie, session token, JWT `sid`); null for the others. */
+  sessionId: string | null;
+  /** The loaded session row, for cookie and session-token callers. */
+  session: Session | null;
+  /** The API token, for API-token callers (its scopes limit what the request may do). */
+  apiToken: ApiToken | null;
+}
+
+/**
+ * Who is calling. Anonymous (no credential at all) is a normal value. `rejected` means a
+ * credential was presented and failed: the request fails closed (UNAUTHENTICATED), except for the
+ * few operations that sign in or out, which proceed as if anonymous.
+ */
+export type Caller = { kind: 'anonymous' } | { kind: 'rejected'; method: AuthMethod | 'UNKNOWN' } | AuthenticatedCaller;
 
 export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
 
@@ -20,4 +37,13 @@ export interface Context {
 }
 
 /** The context of a signed-in caller, as guaranteed by `@Authorized()`. */
-export type UserContext = Context & { caller: Extract<Caller, { kind: 'user' }> };
+export type UserContext = Context & { caller: AuthenticatedCaller };
+
+/** Builds the caller record a strategy yields on success. */
+export function authenticated(
+  user: User,
+  method: AuthMethod,
+  extra: Partial<Pick<AuthenticatedCaller, 'sessionId' | 'session' | 'apiToken'>> = {},
+): AuthenticatedCaller {
+  return { kind: 'user', user, method, sessionId: extra.sessionId ?? extra.session?.id ?? null, session: extra.session ?? null, apiToken: extra.apiToken ?? null };
+}

@@ -2,39 +2,59 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
 import { Passport } from 'passport';
 import type { Services } from '../services';
-import { ANONYMOUS, type Caller } from './context';
-import { createSessionCookieStrategy, type RequestWithEm, SESSION_COOKIE_STRATEGY } from './strategies/session-cookie.strategy';
-
-/**
- * The strategies in the order they are tried. One documented order: the session cookie first;
- * bearer credentials (session token, JWT, API token) join this list as further strategies.
- */
-const STRATEGY_ORDER = [SESSION_COOKIE_STRATEGY];
+import { ANONYMOUS, type AuthenticatedCaller, type AuthMethod, type Caller } from './context';
+import { createApiTokenStrategy, createJwtStrategy, createSessionTokenStrategy } from './strategies/bearer.strategies';
+import { createCredentialSelector, STRATEGY, type StrategyName } from './strategies/credential-sources';
+import { createBasicStrategy, createTrustedProxyStrategy } from './strategies/password.strategies';
+import { createSessionCookieStrategy } from './strategies/session-cookie.strategy';
+import type { RequestWithEm } from './strategies/strategy-support';
 
 export type ResolveCaller = (em: EntityManager, req: Request, res: Response) => Promise<Caller>;
 
+const METHOD_OF: Record<StrategyName, AuthMethod> = {
+  [STRATEGY.SESSION_TOKEN]: 'SESSION_TOKEN',
+  [STRATEGY.API_TOKEN]: 'API_TOKEN',
+  [STRATEGY.JWT]: 'JWT',
+  [STRATEGY.BASIC]: 'BASIC',
+  [STRATEGY.PROXY]: 'PROXY',
+  [STRATEGY.COOKIE]: 'COOKIE',
+};
+
 /**
- * Builds the one function that answers "who is calling?" from a private passport instance
- * (no global state, no passport sessions). Each strategy yields a Caller or `false`.
+ * Builds the one function that answers "who is calling?": it picks the single credential the
+ * request carries (see createCredentialSelector for the precedence order) and runs that kind's
+ * passport strategy on a private passport instance (no global state, no passport sessions).
  */
 export function createCallerResolver(services: Services): ResolveCaller {
   const passport = new Passport();
-  passport.use(SESSION_COOKIE_STRATEGY, createSessionCookieStrategy(services));
+  passport.use(STRATEGY.SESSION_TOKEN, createSessionTokenStrategy(services));
+  passport.use(STRATEGY.API_TOKEN, createApiTokenStrategy(services));
+  passport.use(STRATEGY.JWT, createJwtStrategy(services));
+  passport.use(STRATEGY.BASIC, createBasicStrategy(services));
+  passport.use(STRATEGY.PROXY, createTrustedProxyStrategy(services));
+  passport.use(STRATEGY.COOKIE, createSessionCookieStrategy(services));
+  const selectCredential = createCredentialSelector(services.config);
 
   return async (em, req, res) => {
+    const strategy = selectCredential(req);
+    if (strategy === null) return ANONYMOUS;
+    // An Authorization header we cannot even classify is a failed credential all the same.
+    if (strategy === 'unusable') return { kind: 'rejected', method: 'UNKNOWN' };
     (req as RequestWithEm).gatehouseEm = em;
-    for (const name of STRATEGY_ORDER) {
-      const caller = await runStrategy(passport, name, req, res);
-      if (caller) return caller;
-    }
-    return ANONYMOUS;
+    const caller = await runStrategy(passport, strategy, req, res);
+    return caller ?? { kind: 'rejected', method: METHOD_OF[strategy] };
   };
 }
 
 /** Runs a strategy with a custom callback, so passport never writes to the response itself. */
-function runStrategy(passport: InstanceType<typeof Passport>, name: string, req: Request, res: Response): Promise<Caller | null> {
+function runStrategy(
+  passport: InstanceType<typeof Passport>,
+  name: string,
+  req: Request,
+  res: Response,
+): Promise<AuthenticatedCaller | null> {
   return new Promise((resolve, reject) => {
-    const middleware = passport.authenticate(name, { session: false }, (error: unknown, caller: Caller | false) =>
+    const middleware = passport.authenticate(name, { session: false }, (error: unknown, caller: AuthenticatedCaller | false) =>
       error ? reject(error) : resolve(caller || null),
     ) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
     middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve(null)));

@@ -3,12 +3,20 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from '../context/auth-checker';
 import { AccountResolver } from '../features/account/account.resolver';
+import { ApiTokensResolver } from '../features/api-tokens/api-tokens.resolver';
+import { CredentialsResolver } from '../features/credentials/credentials.resolver';
 import { RegistrationResolver } from '../features/registration/registration.resolver';
 import { SessionsResolver } from '../features/sessions/sessions.resolver';
 
 /** Every resolver of the API. A new capability adds its resolver here. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-const resolvers: NonEmptyArray<Function> = [AccountResolver, RegistrationResolver, SessionsResolver];
+const resolvers: NonEmptyArray<Function> = [
+  AccountResolver,
+  RegistrationResolver,
+  SessionsResolver,
+  ApiTokensResolver,
+  CredentialsResolver,
+];
 
 /** Builds the executable schema; also what `npm run schema` prints into schema.graphql. */
 export function buildGatehouseSchema(): Promise<GraphQLSchema> {

@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { type AuthResultFieldsFragment, type CredentialKind, RegisterDocument } from '../generated/graphql';
-import { TestClient } from './client';
+import {
+  type AuthResultFieldsFragment,
+  type CredentialKind,
+  LoginDocument,
+  MeDocument,
+  RefreshTokenDocument,
+  RegisterDocument,
+} from '../generated/graphql';
+import { errorCode, type GraphQLResponse, TestClient } from './client';
 import type { TestServer } from './test-server';
 
 /** Every credential kind that signs a client in. Tests of signed-in behaviour run over each. */
-export const credentialKinds: readonly CredentialKind[] = ['COOKIE'];
+export const credentialKinds: readonly CredentialKind[] = ['COOKIE', 'SESSION_TOKEN', 'JWT'];
 
 let counter = 0;
 
@@ -16,23 +23,68 @@ export function uniqueEmail(label = 'user'): string {
 
 export const GOOD_PASSWORD = 'correct horse battery staple';
 
+export type AuthSuccessFields = Extract<AuthResultFieldsFragment, { __typename: 'AuthSuccess' }>;
+
 export interface SignedIn {
   client: TestClient;
   email: string;
   password: string;
-  result: Extract<AuthResultFieldsFragment, { __typename: 'AuthSuccess' }>;
+  result: AuthSuccessFields;
+}
+
+type Server = Pick<TestServer, 'graphqlUrl'>;
+
+/** Makes `client` carry the credential a sign-in returned, as an app of that kind would. */
+export function adopt(client: TestClient, result: AuthSuccessFields, kind: CredentialKind): void {
+  if (kind === 'SESSION_TOKEN') client.authorization = `Bearer ${result.sessionToken}`;
+  if (kind === 'JWT') {
+    client.authorization = `Bearer ${result.accessToken}`;
+    client.refreshToken = result.refreshToken ?? undefined;
+  }
+  // COOKIE: the client's jar already holds what the server set.
+}
+
+function expectSuccess(response: GraphQLResponse<unknown>, result: AuthResultFieldsFragment | undefined): AuthSuccessFields {
+  if (result?.__typename !== 'AuthSuccess') throw new Error(`sign-in failed: ${response.text}`);
+  return result;
 }
 
 /** Registers a new user over HTTP and returns a client carrying the credential of `kind`. */
-export async function registerUser(
-  server: Pick<TestServer, 'graphqlUrl'>,
-  kind: CredentialKind = 'COOKIE',
-  email = uniqueEmail(),
-  password = GOOD_PASSWORD,
-): Promise<SignedIn> {
+export async function registerUser(server: Server, kind: CredentialKind = 'COOKIE', email = uniqueEmail(), password = GOOD_PASSWORD): Promise<SignedIn> {
   const client = new TestClient(server.graphqlUrl);
   const response = await client.request(RegisterDocument, { input: { email, password, credentials: kind } });
-  const result = response.data?.register;
-  if (result?.__typename !== 'AuthSuccess') throw new Error(`registration failed: ${response.text}`);
+  const result = expectSuccess(response, response.data?.register);
+  adopt(client, result, kind);
   return { client, email, password, result };
+}
+
+/** Logs an existing user in from a new client (another device). */
+export async function loginUser(server: Server, email: string, kind: CredentialKind = 'COOKIE', password = GOOD_PASSWORD): Promise<SignedIn> {
+  const client = new TestClient(server.graphqlUrl);
+  const response = await client.request(LoginDocument, { input: { email, password, credentials: kind } });
+  const result = expectSuccess(response, response.data?.login);
+  adopt(client, result, kind);
+  return { client, email, password, result };
+}
+
+/**
+ * Who the server takes the client for: the email of the signed-in user, `null` (anonymous: no
+ * credential sent), or `'UNAUTHENTICATED'` (a credential was sent and refused).
+ */
+export async function whoAmI(client: TestClient): Promise<string | null> {
+  const response = await client.request(MeDocument);
+  if (response.errors) {
+    const code = errorCode(response);
+    if (code === 'UNAUTHENTICATED') return 'UNAUTHENTICATED';
+    throw new Error(`unexpected error: ${response.text}`);
+  }
+  return response.data?.me?.email ?? null;
+}
+
+/** A JWT client's refresh: rotates its refresh token and takes the new access token. */
+export async function refresh(client: TestClient) {
+  const response = await client.request(RefreshTokenDocument, { refreshToken: client.refreshToken ?? '' });
+  const result = response.data?.refreshToken;
+  if (result?.__typename === 'AuthSuccess') adopt(client, result, 'JWT');
+  return response;
 }

@@ -23,8 +23,21 @@ export interface RequestOptions {
  */
 export class TestClient {
   readonly cookies = new Map<string, string>();
+  /** Sent as the Authorization header when set (session tokens, JWTs, API tokens). */
+  authorization: string | undefined;
+  /** The JWT client's current refresh token. */
+  refreshToken: string | undefined;
 
   constructor(readonly graphqlUrl: string) {}
+
+  /** Another client holding the same credential (a copy an attacker kept, or a second tab). */
+  clone(graphqlUrl = this.graphqlUrl): TestClient {
+    const copy = new TestClient(graphqlUrl);
+    for (const [k, v] of this.cookies) copy.cookies.set(k, v);
+    copy.authorization = this.authorization;
+    copy.refreshToken = this.refreshToken;
+    return copy;
+  }
 
   async request<TResult, TVariables>(
     document: TypedDocumentNode<TResult, TVariables>,
@@ -38,7 +51,7 @@ export class TestClient {
   async post<T = unknown>(body: string, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {
     const response = await fetch(this.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...this.cookieHeader(), ...options.headers },
+      headers: { 'content-type': 'application/json', ...this.credentialHeaders(), ...options.headers },
       body,
     });
     return this.read<T>(response);
@@ -47,6 +60,10 @@ export class TestClient {
   cookieHeader(): Record<string, string> {
     if (this.cookies.size === 0) return {};
     return { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+  }
+
+  credentialHeaders(): Record<string, string> {
+    return { ...this.cookieHeader(), ...(this.authorization ? { authorization: this.authorization } : {}) };
   }
 
   async read<T>(response: Response): Promise<GraphQLResponse<T>> {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,12 +34,17 @@ export interface TestServerOptions {
 }
 
 export const TEST_SECRET_KEY = 'test-secret-key-of-at-least-32-characters!';
+/** One P-256 key per test file, as production would configure JWT_PRIVATE_KEY. */
+export const TEST_JWT_PRIVATE_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ format: 'pem', type: 'pkcs8' })
+  .toString();
 
 /** The test defaults: what differs from production is only the argon2 cost and fixed secrets. */
 export function testEnv(overrides: Env = {}): Env {
   return {
     NODE_ENV: 'test',
     SECRET_KEY: TEST_SECRET_KEY,
+    JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
     PASSWORD_HASH_MEMORY_KIB: '1024',
     PASSWORD_HASH_ITERATIONS: '1',
     GATEHOUSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-data-')),

@@ -1,41 +1,25 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Request } from 'express';
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { CredentialKind } from '../../db/entities';
 import type { Services } from '../../services';
-import type { Caller } from '../context';
+import { authenticated } from '../context';
 import { clearSessionCookie, readSessionCookie } from '../session-cookie';
-
-export const SESSION_COOKIE_STRATEGY = 'session-cookie';
-
-/** The per-request EntityManager travels on the request so strategies share it with resolvers. */
-export type RequestWithEm = Request & { gatehouseEm?: EntityManager };
+import { requestEm, settle } from './strategy-support';
 
 /**
- * Resolves the caller from the signed session cookie. A stale or forged cookie is not an error:
- * browsers keep sending cookies after a session ends, and sign-in must still work. It resolves
- * to anonymous and the response clears the cookie.
+ * The signed session cookie. A stale or forged cookie fails (the request then fails closed) and
+ * the response clears it, so the browser's next request is simply anonymous.
  */
 export function createSessionCookieStrategy(services: Services): InstanceType<typeof CustomStrategy> {
   return new CustomStrategy((req, done) => {
-    const request = req as RequestWithEm;
-    const reading = readSessionCookie(services.config, request);
-    if (reading.state === 'absent') return done(null, false);
-    const clear = () => request.res && clearSessionCookie(services.config, request, request.res);
-    if (reading.state === 'invalid') {
-      clear();
-      return done(null, false);
-    }
-    services.sessions
-      .findLiveSession(request.gatehouseEm!, reading.token)
-      .then((session) => {
-        if (!session) {
-          clear();
-          return done(null, false);
-        }
-        const caller: Caller = { kind: 'user', user: session.user, session, credential: CredentialKind.COOKIE };
-        return done(null, caller);
-      })
-      .catch((error: unknown) => done(error));
+    const reading = readSessionCookie(services.config, req);
+    const reject = () => {
+      if (req.res) clearSessionCookie(services.config, req, req.res);
+      return null;
+    };
+    if (reading.state !== 'present') return settle(done, Promise.resolve(reject()));
+    const caller = services.sessions
+      .findLiveSession(requestEm(req), reading.token, CredentialKind.COOKIE)
+      .then((session) => (session ? authenticated(session.user, 'COOKIE', { session }) : reject()));
+    settle(done, caller);
   });
 }

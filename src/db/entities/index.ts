@@ -1,8 +1,11 @@
+import { ApiToken } from './api-token.entity';
+import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { User } from './user.entity';
 
+export { ApiTokenScope } from './api-token.entity';
 export { CredentialKind } from './credential-kind';
-export { Session, User };
+export { ApiToken, RefreshToken, Session, User };
 
 /** Every entity, listed explicitly: no folder scanning, so tsc, tsx and vitest all see the same set. */
-export const entities = [User, Session];
+export const entities = [User, Session, RefreshToken, ApiToken];

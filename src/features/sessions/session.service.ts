@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
-import type { Config } from '../../config';
+import type { Config, SessionLifetimes } from '../../config';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { CredentialKind, Session, type User } from '../../db/entities';
 
@@ -22,13 +22,19 @@ export interface CreatedSession {
 /** Server-side sessions: creation, lookup with idle/absolute expiry, and revocation. */
 export class SessionService {
   constructor(
-    private readonly config: Pick<Config, 'session'>,
+    private readonly config: Pick<Config, 'session' | 'tokenSession'>,
     private readonly clock: Clock,
   ) {}
+
+  /** Browsers get the short ASVS lifetimes; app sessions (token, JWT) the longer app ones. */
+  lifetimesFor(kind: CredentialKind): SessionLifetimes {
+    return kind === CredentialKind.COOKIE ? this.config.session : this.config.tokenSession;
+  }
 
   /** Opens a new session for `user`; the caller flushes. A new id and token on every sign-in. */
   createSession(em: EntityManager, user: User, kind: CredentialKind, origin: SessionOrigin): CreatedSession {
     const now = this.clock.now();
+    const lifetimes = this.lifetimesFor(kind);
     const token = kind === CredentialKind.JWT ? null : createOpaqueToken(SESSION_TOKEN_PREFIX);
     const session = em.create(Session, {
       user,
@@ -37,8 +43,8 @@ export class SessionService {
       createdAt: now,
       authenticatedAt: now,
       lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + this.config.session.absoluteTimeoutSeconds * 1000),
-      idleTimeoutSeconds: this.config.session.idleTimeoutSeconds,
+      expiresAt: new Date(now.getTime() + lifetimes.absoluteTimeoutSeconds * 1000),
+      idleTimeoutSeconds: lifetimes.idleTimeoutSeconds,
       ipAddress: origin.ipAddress,
       userAgent: origin.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
     });
@@ -46,20 +52,31 @@ export class SessionService {
   }
 
   /**
-   * The live session a token belongs to, with its user, or null when the token is unknown,
-   * revoked, expired (idle or absolute) or its user is deactivated. Records activity at most
-   * once per touch interval, so a busy client costs one indexed read per request, not a write.
+   * The live session of `kind` a token belongs to, with its user, or null when the token is
+   * unknown, of another kind (a cookie's token is not a bearer token), revoked, expired (idle or
+   * absolute) or its user is deactivated. Records activity at most once per touch interval, so a
+   * busy client costs one indexed read per request, not a write.
    */
-  async findLiveSession(em: EntityManager, token: string): Promise<Session | null> {
+  async findLiveSession(em: EntityManager, token: string, kind: CredentialKind): Promise<Session | null> {
     if (!token.startsWith(SESSION_TOKEN_PREFIX)) return null;
     const session = await em.findOne(Session, { tokenHash: hashToken(token) }, { populate: ['user'] });
     const now = this.clock.now();
-    if (!session || !session.isLiveAt(now) || !session.user.isActive) return null;
-    if (now.getTime() - session.lastSeenAt.getTime() >= this.config.session.touchIntervalSeconds * 1000) {
-      await em.nativeUpdate(Session, { id: session.id, revokedAt: null }, { lastSeenAt: now });
-      session.lastSeenAt = now;
-    }
+    if (!session || session.credentialKind !== kind || !session.isLiveAt(now) || !session.user.isActive) return null;
+    await this.touch(em, session, now);
     return session;
+  }
+
+  /** Records activity, extending the idle lifetime; written at most once per touch interval. */
+  async touch(em: EntityManager, session: Session, now = this.clock.now()): Promise<void> {
+    if (now.getTime() - session.lastSeenAt.getTime() < this.config.session.touchIntervalSeconds * 1000) return;
+    await em.nativeUpdate(Session, { id: session.id, revokedAt: null }, { lastSeenAt: now });
+    session.lastSeenAt = now;
+  }
+
+  /** The database's answer for a JWT session, used only while the revocation listener is down. */
+  async isLive(em: EntityManager, sessionId: string): Promise<boolean> {
+    const session = await em.findOne(Session, { id: sessionId });
+    return session !== null && session.isLiveAt(this.clock.now());
   }
 
   /** Ends one session now. Idempotent. */

@@ -1,7 +1,7 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { Context } from '../../context/context';
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { Context, UserContext } from '../../context/context';
 import { CredentialKind } from '../../db/entities';
-import { AuthResult } from '../../graphql/auth-result';
+import { AuthResult, AuthSuccess } from '../../graphql/auth-result';
 import { LoginInput } from './login.input';
 import { signIn, signOut } from './sign-in';
 
@@ -21,5 +21,28 @@ export class SessionsResolver {
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     return signOut(ctx, everywhere);
+  }
+
+  @Mutation(() => AuthResult, {
+    description: 'Exchanges a refresh token for a new access token and a new refresh token (the old one stops working).',
+  })
+  async refreshToken(@Arg('refreshToken', () => String) refreshToken: string, @Ctx() ctx: Context): Promise<typeof AuthResult> {
+    const issued = await ctx.services.refreshTokens.rotate(ctx.em, refreshToken);
+    return Object.assign(new AuthSuccess(), {
+      user: issued.session.user,
+      session: issued.session,
+      accessToken: issued.access.token,
+      accessTokenExpiresAt: issued.access.expiresAt,
+      refreshToken: issued.refreshToken,
+    });
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description: 'Confirms the password, so that sensitive operations are allowed for the next few minutes.',
+  })
+  async reauthenticate(@Arg('password', () => String) password: string, @Ctx() ctx: UserContext): Promise<boolean> {
+    await ctx.services.reauthentication.reauthenticate(ctx.em, ctx.caller, password);
+    return true;
   }
 }

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config';
+import { TEST_JWT_PRIVATE_KEY } from '../../helpers/test-server';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
 const PRODUCTION_OK = {
   NODE_ENV: 'production',
+  JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
   SECRET_KEY: 'p'.repeat(40),
   DATABASE_URL: 'postgres://gatehouse@db.internal:5432/gatehouse',
   COOKIE_SECURE: 'true',
@@ -31,9 +33,10 @@ describe('production configuration', () => {
     expect(Object.isFrozen(config.session)).toBe(true);
   });
 
-  it('refuses to start without a secret, a database and secure cookies, naming each', () => {
+  it('refuses to start without a secret, a JWT key, a database and secure cookies, naming each', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
-    expect(problems).toHaveLength(3);
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/JWT_PRIVATE_KEY/);
     expect(problems.join('\n')).toMatch(/SECRET_KEY/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL/);
     expect(problems.join('\n')).toMatch(/COOKIE_SECURE/);

@@ -153,14 +153,4 @@ describe('register', () => {
     expect(errorCode(response)).toBe('BAD_USER_INPUT');
     expect(response.errors?.[0]?.extensions?.field).toBe('displayName');
   });
-
-  it('refuses a credential kind the server does not offer without creating the account', async () => {
-    const email = uniqueEmail();
-    const response = await client().request(RegisterDocument, {
-      input: { email, password: GOOD_PASSWORD, credentials: 'JWT' },
-    });
-    expect(errorCode(response)).toBe('BAD_USER_INPUT');
-    expect(response.errors?.[0]?.extensions?.field).toBe('credentials');
-    expect(await countUsers(email)).toBe(0);
-  });
 });

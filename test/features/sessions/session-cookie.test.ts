@@ -1,8 +1,8 @@
 import { parse as parseSetCookie } from 'set-cookie-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, MeDocument } from '../../generated/graphql';
-import { GOOD_PASSWORD, registerUser, uniqueEmail } from '../../helpers/accounts';
-import { TestClient } from '../../helpers/client';
+import { GOOD_PASSWORD, registerUser, uniqueEmail, whoAmI } from '../../helpers/accounts';
+import { errorCode, TestClient } from '../../helpers/client';
 import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
 let server: TestServer;
@@ -100,19 +100,21 @@ describe('session tokens', () => {
     expect(hashed).toHaveLength(1);
   });
 
-  it('a cookie with a forged signature is anonymous and cleared', async () => {
+  it('a cookie with a forged signature is UNAUTHENTICATED and cleared (SEC-44)', async () => {
     const { client } = await registerUser(server);
     const [[name, value]] = [...client.cookies] as [[string, string]];
     const token = tokenOf(value);
     const forged = new TestClient(server.graphqlUrl);
     forged.cookies.set(name, encodeURIComponent(`s:${token}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`));
     const response = await forged.request(MeDocument);
-    expect(response.data?.me).toBeNull();
+    expect(response.status).toBe(401);
+    expect(errorCode(response)).toBe('UNAUTHENTICATED');
     expect(sessionCookie(response.setCookies).value).toBe('');
+    expect(await whoAmI(forged)).toBeNull(); // the browser dropped it: now simply anonymous
     // an unsigned token is refused too
     const unsigned = new TestClient(server.graphqlUrl);
     unsigned.cookies.set(name, token);
-    expect((await unsigned.request(MeDocument)).data?.me).toBeNull();
+    expect(await whoAmI(unsigned)).toBe('UNAUTHENTICATED');
   });
 
   it('a cookie signed with a retired key still works while it is listed in SECRET_KEY_FALLBACKS', async () => {
@@ -126,9 +128,8 @@ describe('session tokens', () => {
       env: { SECRET_KEY: 'a-brand-new-secret-key-of-32-characters-or-more' },
     });
     try {
-      const on = (s: TestServer) => Object.assign(new TestClient(s.graphqlUrl), { cookies: new Map(client.cookies) });
-      expect((await on(rotated).request(MeDocument)).data?.me?.email).toBe(email);
-      expect((await on(withoutFallback).request(MeDocument)).data?.me).toBeNull();
+      expect(await whoAmI(client.clone(rotated.graphqlUrl))).toBe(email);
+      expect(await whoAmI(client.clone(withoutFallback.graphqlUrl))).toBe('UNAUTHENTICATED');
     } finally {
       await Promise.all([rotated.close(), withoutFallback.close()]);
     }
@@ -136,7 +137,7 @@ describe('session tokens', () => {
 });
 
 describe('session fixation (SEC-28)', () => {
-  it('a planted cookie is ignored: login issues a new session id and the planted one stays anonymous', async () => {
+  it('a planted cookie is useless: login issues a new session id and the planted one never signs in', async () => {
     const { email } = await registerUser(server);
     const victim = new TestClient(server.graphqlUrl);
     victim.cookies.set('gatehouse_session', 'attacker-chosen-value');
@@ -145,7 +146,7 @@ describe('session fixation (SEC-28)', () => {
     expect(issued).not.toContain('attacker-chosen-value');
     const attacker = new TestClient(server.graphqlUrl);
     attacker.cookies.set('gatehouse_session', 'attacker-chosen-value');
-    expect((await attacker.request(MeDocument)).data?.me).toBeNull();
+    expect(await whoAmI(attacker)).toBe('UNAUTHENTICATED');
   });
 
   it('signing in again replaces the session: the previous id dies', async () => {
@@ -155,7 +156,7 @@ describe('session fixation (SEC-28)', () => {
     expect(response.data?.login?.__typename).toBe('AuthSuccess');
     expect([...client.cookies.values()]).not.toEqual([...before.values()]);
     const old = Object.assign(new TestClient(server.graphqlUrl), { cookies: before });
-    expect((await old.request(MeDocument)).data?.me).toBeNull();
-    expect((await client.request(MeDocument)).data?.me?.email).toBe(email);
+    expect(await whoAmI(old)).toBe('UNAUTHENTICATED');
+    expect(await whoAmI(client)).toBe(email);
   });
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoginDocument, LogoutDocument, MeDocument } from '../../generated/graphql';
-import { credentialKinds, GOOD_PASSWORD, registerUser } from '../../helpers/accounts';
-import { TestClient } from '../../helpers/client';
+import { LogoutDocument } from '../../generated/graphql';
+import { credentialKinds, loginUser, refresh, registerUser, whoAmI } from '../../helpers/accounts';
+import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
+import { eventually } from '../../helpers/eventually';
 import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
 const clock = new FakeClock();
@@ -12,80 +13,115 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-/** A second device of the same user: a fresh client that logs in. */
-async function loginFrom(email: string, password = GOOD_PASSWORD): Promise<TestClient> {
-  const client = new TestClient(server.graphqlUrl);
-  const response = await client.request(LoginDocument, { input: { email, password } });
-  expect(response.data?.login?.__typename).toBe('AuthSuccess');
-  return client;
-}
-
-const me = async (client: TestClient) => (await client.request(MeDocument)).data?.me ?? null;
-
 describe.each(credentialKinds)('signed in with %s', (kind) => {
-  it('me answers the user, and null when anonymous', async () => {
+  it('me answers the user; null only when no credential is sent', async () => {
     const { client, email } = await registerUser(server, kind);
-    expect((await me(client))?.email).toBe(email);
-    expect(await me(new TestClient(server.graphqlUrl))).toBeNull();
+    expect(await whoAmI(client)).toBe(email);
+    expect(await whoAmI(new TestClient(server.graphqlUrl))).toBeNull();
   });
 
-  it('logout ends the session: the old credential replayed is anonymous (SEC-30)', async () => {
+  it('logout ends the session: the credential replayed is UNAUTHENTICATED (SEC-30)', async () => {
     const { client } = await registerUser(server, kind);
-    const stolen = new Map(client.cookies);
+    const stolen = client.clone();
     const response = await client.request(LogoutDocument, { everywhere: false });
     expect(response.data?.logout).toBe(true);
-    expect(client.cookies.size).toBe(0); // cleared by the server
-    const replay = new TestClient(server.graphqlUrl);
-    for (const [k, v] of stolen) replay.cookies.set(k, v);
-    expect(await me(replay)).toBeNull();
+    if (kind === 'COOKIE') expect(client.cookies.size).toBe(0); // cleared by the server
+    await eventually(async () => expect(await whoAmI(stolen)).toBe('UNAUTHENTICATED'));
+    if (kind === 'JWT') expect(errorCode(await refresh(stolen))).toMatch(/UNAUTHENTICATED|REFRESH_TOKEN_REUSED/);
   });
 
   it('logout leaves the user’s other sessions alone', async () => {
     const { client, email } = await registerUser(server, kind);
-    const other = await loginFrom(email);
+    const other = await loginUser(server, email, kind);
     await client.request(LogoutDocument, { everywhere: false });
-    expect((await me(other))?.email).toBe(email);
+    expect(await whoAmI(other.client)).toBe(email);
   });
 
-  it('logout everywhere ends every session of the user, and only theirs', async () => {
+  it('logout everywhere ends every session of the user, of every kind, and only theirs', async () => {
     const { client, email } = await registerUser(server, kind);
-    const laptop = await loginFrom(email);
+    const others = await Promise.all(credentialKinds.map((k) => loginUser(server, email, k)));
     const stranger = await registerUser(server, kind);
     const response = await client.request(LogoutDocument, { everywhere: true });
     expect(response.data?.logout).toBe(true);
-    expect(await me(client)).toBeNull();
-    expect(await me(laptop)).toBeNull();
-    expect((await me(stranger.client))?.email).toBe(stranger.email);
+    await eventually(async () => {
+      for (const device of [client, ...others.map((o) => o.client)]) expect(await whoAmI(device)).not.toBe(email);
+    });
+    expect(await whoAmI(stranger.client)).toBe(stranger.email);
   });
 
-  it('ends sessions when the user is deactivated (SEC-32)', async () => {
+  it('deactivating the user ends every credential at once (SEC-32)', async () => {
     const { client, email } = await registerUser(server, kind);
     await sql(server, 'update users set is_active = false where email = ?', [email]);
-    expect(await me(client)).toBeNull();
+    await eventually(async () => expect(await whoAmI(client)).toBe('UNAUTHENTICATED'));
   });
 
-  it('expires a session after the idle timeout, and activity keeps it alive (SEC-31)', async () => {
+  it('a garbage credential of this kind is UNAUTHENTICATED, never anonymous (SEC-44)', async () => {
+    const forged = new TestClient(server.graphqlUrl);
+    if (kind === 'COOKIE') forged.cookies.set('gatehouse_session', 's%3Agths_forged.signature');
+    if (kind === 'SESSION_TOKEN') forged.authorization = 'Bearer gths_forged';
+    if (kind === 'JWT') forged.authorization = 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.';
+    expect(await whoAmI(forged)).toBe('UNAUTHENTICATED');
+  });
+});
+
+/** Browser sessions have the short ASVS lifetimes, app sessions the longer ones. */
+const lifetimes = (kind: 'COOKIE' | 'SESSION_TOKEN') => (kind === 'COOKIE' ? server.config.session : server.config.tokenSession);
+
+describe.each(['COOKIE', 'SESSION_TOKEN'] as const)('%s session lifetimes (SEC-31)', (kind) => {
+  it('expires after the idle timeout; activity keeps it alive', async () => {
     const { client } = await registerUser(server, kind);
-    const idle = server.config.session.idleTimeoutSeconds;
+    const idle = lifetimes(kind).idleTimeoutSeconds;
     clock.advance(idle - 10);
-    expect(await me(client)).not.toBeNull(); // activity recorded
+    expect(await whoAmI(client)).not.toBe('UNAUTHENTICATED'); // activity recorded
     clock.advance(idle - 10);
-    expect(await me(client)).not.toBeNull();
+    expect(await whoAmI(client)).not.toBe('UNAUTHENTICATED');
     clock.advance(idle + 1);
-    expect(await me(client)).toBeNull();
+    expect(await whoAmI(client)).toBe('UNAUTHENTICATED');
   });
 
-  it('expires a session at the absolute timeout however active it is (SEC-31)', async () => {
-    const { client } = await registerUser(server, kind);
-    const { idleTimeoutSeconds, absoluteTimeoutSeconds } = server.config.session;
+  it('expires at the absolute timeout however active it is', async () => {
+    const { client, email } = await registerUser(server, kind);
+    const { idleTimeoutSeconds, absoluteTimeoutSeconds } = lifetimes(kind);
     let elapsed = 0;
     while (elapsed + idleTimeoutSeconds / 2 < absoluteTimeoutSeconds) {
       clock.advance(idleTimeoutSeconds / 2);
       elapsed += idleTimeoutSeconds / 2;
-      expect(await me(client)).not.toBeNull();
+      expect(await whoAmI(client)).toBe(email);
     }
     clock.advance(absoluteTimeoutSeconds - elapsed);
-    expect(await me(client)).toBeNull();
+    expect(await whoAmI(client)).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('JWT lifetimes (SEC-31, SEC-38, SEC-42)', () => {
+  it('an access token lives 15 minutes; a refresh gives a new one', async () => {
+    const { client, email, result } = await registerUser(server, 'JWT');
+    const lifetimeMs = Date.parse(result.accessTokenExpiresAt!) - Date.parse(result.session.createdAt);
+    expect(lifetimeMs).toBeGreaterThan((15 * 60 - 1) * 1000); // exp is in whole seconds
+    expect(lifetimeMs).toBeLessThanOrEqual(15 * 60 * 1000);
+    clock.advance(15 * 60 + 10);
+    expect(await whoAmI(client)).toBe('UNAUTHENTICATED');
+    expect((await refresh(client)).data?.refreshToken?.__typename).toBe('AuthSuccess');
+    expect(await whoAmI(client)).toBe(email);
+  });
+
+  it('the refresh family ends after the idle timeout without a refresh', async () => {
+    const { client } = await registerUser(server, 'JWT');
+    clock.advance(server.config.tokenSession.idleTimeoutSeconds + 1);
+    expect(errorCode(await refresh(client))).toBe('UNAUTHENTICATED');
+  });
+
+  it('the refresh family ends at the absolute timeout however often it is refreshed', async () => {
+    const { client } = await registerUser(server, 'JWT');
+    const { idleTimeoutSeconds, absoluteTimeoutSeconds } = server.config.tokenSession;
+    let elapsed = 0;
+    while (elapsed + idleTimeoutSeconds / 2 < absoluteTimeoutSeconds) {
+      clock.advance(idleTimeoutSeconds / 2);
+      elapsed += idleTimeoutSeconds / 2;
+      expect((await refresh(client)).data?.refreshToken?.__typename).toBe('AuthSuccess');
+    }
+    clock.advance(absoluteTimeoutSeconds - elapsed);
+    expect(errorCode(await refresh(client))).toBe('UNAUTHENTICATED');
   });
 });
 

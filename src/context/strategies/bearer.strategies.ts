@@ -1,0 +1,58 @@
+import { Strategy as CustomStrategy } from 'passport-custom';
+import { InvalidAccessToken } from '../../crypto/jwt';
+import { CredentialKind, User } from '../../db/entities';
+import type { Services } from '../../services';
+import { authenticated } from '../context';
+import { readAuthorization } from './credential-sources';
+import { requestEm, settle } from './strategy-support';
+
+type Strategy = InstanceType<typeof CustomStrategy>;
+const bearerValue = (req: Parameters<typeof readAuthorization>[0]) => readAuthorization(req)?.value ?? '';
+
+/** `Authorization: Bearer|Token gths_…`: the opaque token of a SESSION_TOKEN session. */
+export function createSessionTokenStrategy(services: Services): Strategy {
+  return new CustomStrategy((req, done) => {
+    const caller = services.sessions
+      .findLiveSession(requestEm(req), bearerValue(req), CredentialKind.SESSION_TOKEN)
+      .then((session) => (session ? authenticated(session.user, 'SESSION_TOKEN', { session }) : null));
+    settle(done, caller);
+  });
+}
+
+/** `Authorization: Bearer|Token gthp_…`: a personal API token (never read from the URL). */
+export function createApiTokenStrategy(services: Services): Strategy {
+  return new CustomStrategy((req, done) => {
+    const caller = services.apiTokens
+      .findLive(requestEm(req), bearerValue(req))
+      .then((apiToken) => (apiToken ? authenticated(apiToken.user, 'API_TOKEN', { apiToken }) : null));
+    settle(done, caller);
+  });
+}
+
+/**
+ * `Authorization: Bearer <JWT>`: the signature, algorithm, issuer, audience, type and lifetime
+ * are checked locally; revocation against the in-memory set of revoked sessions (the database
+ * only while that set is not current). The user row is read to apply the same user-state checks
+ * as every other path.
+ */
+export function createJwtStrategy(services: Services): Strategy {
+  return new CustomStrategy((req, done) => {
+    const em = requestEm(req);
+    const verify = async () => {
+      let claims;
+      try {
+        claims = services.accessTokens.verify(bearerValue(req), services.clock.now());
+      } catch (error) {
+        if (error instanceof InvalidAccessToken) return null;
+        throw error;
+      }
+      const revoked = services.revokedSessions.isCurrent
+        ? services.revokedSessions.has(claims.sid)
+        : !(await services.sessions.isLive(em, claims.sid));
+      if (revoked) return null;
+      const user = await em.findOne(User, { id: claims.sub });
+      return user?.isActive ? authenticated(user, 'JWT', { sessionId: claims.sid }) : null;
+    };
+    settle(done, verify());
+  });
+}

@@ -1,0 +1,68 @@
+import { ArrayType, Entity, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { User } from './user.entity';
+
+export enum ApiTokenScope {
+  READ = 'READ',
+  WRITE = 'WRITE',
+}
+
+registerEnumType(ApiTokenScope, {
+  name: 'ApiTokenScope',
+  description: 'What an API token may do.',
+  valuesConfig: {
+    READ: { description: 'Queries.' },
+    WRITE: { description: 'Mutations.' },
+  },
+});
+
+/**
+ * A personal API token: named, many per user, stored as SHA-256, optionally expiring and scoped.
+ * `prefix` is the token's first characters, kept so users can tell their tokens apart.
+ */
+@Entity({ tableName: 'api_tokens' })
+@Index({ properties: ['user', 'revokedAt'] })
+@ObjectType('ApiToken')
+export class ApiToken {
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  @ManyToOne(() => User, { deleteRule: 'cascade' })
+  user!: User;
+
+  @Property({ type: 'text' })
+  @Field(() => String)
+  name!: string;
+
+  @Property({ type: 'text' })
+  @Field(() => String, { description: 'The first characters of the token, to recognise it.' })
+  prefix!: string;
+
+  @Property({ type: 'text', unique: true })
+  tokenHash!: string;
+
+  @Property({ type: ArrayType, columnType: 'text[]' })
+  @Field(() => [ApiTokenScope])
+  scopes!: ApiTokenScope[];
+
+  @Property({ type: 'timestamptz' })
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => Date, { nullable: true })
+  expiresAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => Date, { nullable: true })
+  lastUsedAt: (Date & Opt) | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  revokedAt: (Date & Opt) | null = null;
+
+  isLiveAt(now: Date): boolean {
+    return this.revokedAt === null && (this.expiresAt === null || now < this.expiresAt);
+  }
+}

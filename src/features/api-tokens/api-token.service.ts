@@ -1,0 +1,93 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '../../clock';
+import type { Config } from '../../config';
+import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
+import { ApiToken, ApiTokenScope, type User } from '../../db/entities';
+import { AuthError, ErrorCode } from '../../errors';
+
+/** Prefix of personal API tokens, so secret scanners can recognise a leaked one. */
+export const API_TOKEN_PREFIX = 'gthp_';
+/** Characters of the token kept in clear to tell tokens apart: the prefix plus 6 random ones. */
+const DISPLAY_PREFIX_LENGTH = API_TOKEN_PREFIX.length + 6;
+const MAX_NAME_LENGTH = 100;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export interface NewApiToken {
+  name: string;
+  expiresAt?: Date | null;
+  scopes?: ApiTokenScope[] | null;
+}
+
+/** Personal API tokens: what DRF's Token should have been. */
+export class ApiTokenService {
+  constructor(
+    private readonly config: Pick<Config, 'apiTokens' | 'session'>,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Creates a token for `user`; returns it with its plaintext, which is never stored or shown
+   * again. Lifetimes are bounded: the default applies when none is given, and no token outlives
+   * the configured maximum.
+   */
+  async create(em: EntityManager, user: User, input: NewApiToken): Promise<{ apiToken: ApiToken; token: string }> {
+    const now = this.clock.now();
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > MAX_NAME_LENGTH || CONTROL_CHARACTERS.test(name)) {
+      throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'name', message: `Name the token with 1 to ${MAX_NAME_LENGTH} printable characters.` });
+    }
+    const { defaultLifetimeDays, maxLifetimeDays } = this.config.apiTokens;
+    const expiresAt = input.expiresAt ?? new Date(now.getTime() + defaultLifetimeDays * DAY_MS);
+    if (expiresAt <= now || expiresAt.getTime() > now.getTime() + maxLifetimeDays * DAY_MS) {
+      throw new AuthError(ErrorCode.BAD_USER_INPUT, {
+        field: 'expiresAt',
+        message: `Choose an expiry in the future and at most ${maxLifetimeDays} days away.`,
+      });
+    }
+    const scopes = [...new Set(input.scopes ?? [ApiTokenScope.READ, ApiTokenScope.WRITE])];
+    if (scopes.length === 0) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'scopes', message: 'Give the token at least one scope.' });
+
+    const token = createOpaqueToken(API_TOKEN_PREFIX);
+    const apiToken = em.create(ApiToken, {
+      user,
+      name,
+      prefix: token.slice(0, DISPLAY_PREFIX_LENGTH),
+      tokenHash: hashToken(token),
+      scopes,
+      createdAt: now,
+      expiresAt,
+    });
+    await em.flush();
+    return { apiToken, token };
+  }
+
+  /** The live token and its active user, or null. Records use at most once per touch interval. */
+  async findLive(em: EntityManager, token: string): Promise<ApiToken | null> {
+    const apiToken = await em.findOne(ApiToken, { tokenHash: hashToken(token) }, { populate: ['user'] });
+    const now = this.clock.now();
+    if (!apiToken || !apiToken.isLiveAt(now) || !apiToken.user.isActive) return null;
+    const last = apiToken.lastUsedAt?.getTime() ?? 0;
+    if (now.getTime() - last >= this.config.session.touchIntervalSeconds * 1000) {
+      await em.nativeUpdate(ApiToken, { id: apiToken.id }, { lastUsedAt: now });
+      apiToken.lastUsedAt = now;
+    }
+    return apiToken;
+  }
+
+  /** Revokes one of `userId`'s tokens; false when there is no such live token of theirs. */
+  async revoke(em: EntityManager, userId: string, id: string): Promise<boolean> {
+    const count = await em.nativeUpdate(ApiToken, { id, user: userId, revokedAt: null }, { revokedAt: this.clock.now() });
+    return count > 0;
+  }
+
+  /** The user's tokens that still work. */
+  listLive(em: EntityManager, userId: string): Promise<ApiToken[]> {
+    const now = this.clock.now();
+    return em.find(
+      ApiToken,
+      { user: userId, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] },
+      { orderBy: { createdAt: 'desc' } },
+    );
+  }
+}

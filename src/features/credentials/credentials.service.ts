@@ -1,0 +1,58 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuthenticatedCaller } from '../../context/context';
+import { Session } from '../../db/entities';
+import type { Services } from '../../services';
+import { isUuid } from './credential-id';
+import { Credential, CredentialType } from './credential.types';
+
+/** Every live credential of the caller, newest first: sessions, JWT families and API tokens. */
+export async function listCredentials(em: EntityManager, services: Services, caller: AuthenticatedCaller): Promise<Credential[]> {
+  const now = services.clock.now();
+  const sessions = await em.find(Session, { user: caller.user.id, revokedAt: null, expiresAt: { $gt: now } });
+  const apiTokens = await services.apiTokens.listLive(em, caller.user.id);
+  const fromSessions = sessions
+    .filter((s) => s.isLiveAt(now))
+    .map((s) =>
+      Object.assign(new Credential(), {
+        id: s.id,
+        kind: s.credentialKind as unknown as CredentialType,
+        name: null,
+        createdAt: s.createdAt,
+        lastUsedAt: s.lastSeenAt,
+        expiresAt: s.idleExpiresAt < s.expiresAt ? s.idleExpiresAt : s.expiresAt,
+        ipAddress: s.ipAddress,
+        userAgent: s.userAgent,
+        current: s.id === caller.sessionId,
+        scopes: null,
+      }),
+    );
+  const fromTokens = apiTokens.map((t) =>
+    Object.assign(new Credential(), {
+      id: t.id,
+      kind: CredentialType.API_TOKEN,
+      name: t.name,
+      createdAt: t.createdAt,
+      lastUsedAt: t.lastUsedAt,
+      expiresAt: t.expiresAt,
+      ipAddress: null,
+      userAgent: null,
+      current: t.id === caller.apiToken?.id,
+      scopes: t.scopes,
+    }),
+  );
+  return [...fromSessions, ...fromTokens].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+}
+
+/**
+ * Revokes one of the caller's credentials by id; false when the id is not a live credential of
+ * theirs (someone else's id looks exactly like an unknown one).
+ */
+export async function revokeCredential(em: EntityManager, services: Services, caller: AuthenticatedCaller, id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const session = await em.findOne(Session, { id, user: caller.user.id, revokedAt: null });
+  if (session) {
+    await services.sessions.revokeSession(em, session.id, 'revoked_by_user');
+    return true;
+  }
+  return services.apiTokens.revoke(em, caller.user.id, id);
+}

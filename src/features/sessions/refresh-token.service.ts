@@ -1,0 +1,69 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '../../clock';
+import type { Config } from '../../config';
+import type { AccessTokenSigner, SignedAccessToken } from '../../crypto/jwt';
+import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
+import { RefreshToken, Session } from '../../db/entities';
+import { AuthError, ErrorCode } from '../../errors';
+import type { SessionService } from './session.service';
+
+/** Prefix of opaque refresh tokens. */
+export const REFRESH_TOKEN_PREFIX = 'gthr_';
+
+export interface IssuedTokens {
+  session: Session;
+  access: SignedAccessToken;
+  refreshToken: string;
+}
+
+/** JWT sessions: a refresh-token family per session, rotated on every use. */
+export class RefreshTokenService {
+  constructor(
+    private readonly config: Pick<Config, 'jwt'>,
+    private readonly clock: Clock,
+    private readonly signer: AccessTokenSigner,
+    private readonly sessions: SessionService,
+  ) {}
+
+  /** The first access and refresh tokens of a new JWT session; the caller flushes. */
+  issue(em: EntityManager, session: Session): IssuedTokens {
+    const refreshToken = this.addRefreshToken(em, session);
+    return { session, access: this.signer.sign(session.user.id, session.id, this.clock.now()), refreshToken };
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair. The token is claimed with one conditional UPDATE,
+   * so of racing uses exactly one wins. A token presented after its use is REFRESH_TOKEN_REUSED;
+   * beyond the grace window that is taken as theft and the whole family (the session, and with it
+   * every access token naming it) is revoked (RFC 9700 §4.14.2).
+   */
+  async rotate(em: EntityManager, presented: string): Promise<IssuedTokens> {
+    if (!presented.startsWith(REFRESH_TOKEN_PREFIX)) throw new AuthError(ErrorCode.UNAUTHENTICATED);
+    const tokenHash = hashToken(presented);
+    const now = this.clock.now();
+
+    const claimed = await em.nativeUpdate(RefreshToken, { tokenHash, usedAt: null }, { usedAt: now });
+    const token = await em.findOne(RefreshToken, { tokenHash }, { populate: ['session', 'session.user'] });
+    if (!token) throw new AuthError(ErrorCode.UNAUTHENTICATED);
+    const { session } = token;
+    if (claimed === 0) {
+      const sinceUse = now.getTime() - (token.usedAt?.getTime() ?? 0);
+      if (sinceUse > this.config.jwt.refreshReuseGraceSeconds * 1000) {
+        await this.sessions.revokeSession(em, session.id, 'refresh_token_reuse');
+      }
+      throw new AuthError(ErrorCode.REFRESH_TOKEN_REUSED);
+    }
+    if (!session.isLiveAt(now) || !session.user.isActive) throw new AuthError(ErrorCode.UNAUTHENTICATED);
+
+    session.lastSeenAt = now; // refreshing is the activity that keeps a JWT session alive
+    const refreshToken = this.addRefreshToken(em, session);
+    await em.flush();
+    return { session, access: this.signer.sign(session.user.id, session.id, now), refreshToken };
+  }
+
+  private addRefreshToken(em: EntityManager, session: Session): string {
+    const token = createOpaqueToken(REFRESH_TOKEN_PREFIX);
+    em.create(RefreshToken, { session, tokenHash: hashToken(token), createdAt: this.clock.now() });
+    return token;
+  }
+}

@@ -1,0 +1,43 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind, type OperationDefinitionNode } from 'graphql';
+import type { Context } from '../../context/context';
+import { ApiTokenScope } from '../../db/entities';
+import { AuthError, ErrorCode } from '../../errors';
+
+/**
+ * Operations a client with a failed credential may still run, as if anonymous: signing in or out
+ * must work when a browser still holds an expired cookie or an app an expired token.
+ */
+const SIGN_IN_FIELDS = new Set(['login', 'register', 'logout', 'refreshToken', '__typename']);
+
+/**
+ * Enforces, before any resolver runs, what the credential allows:
+ * - fail closed: a presented credential that failed (invalid, expired, revoked, inactive user)
+ *   answers UNAUTHENTICATED with HTTP 401, never proceeds as anonymous (SEC-44);
+ * - API token scopes: a token without WRITE cannot run mutations.
+ */
+export function credentialGatePlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation }) {
+          const { caller } = contextValue;
+          if (!operation) return;
+          if (caller.kind === 'rejected' && !onlySignInFields(operation)) {
+            throw new AuthError(ErrorCode.UNAUTHENTICATED, { message: 'The credential sent with this request is not valid.', http: 401 });
+          }
+          if (caller.kind === 'user' && caller.apiToken && operation.operation === 'mutation' && !caller.apiToken.scopes.includes(ApiTokenScope.WRITE)) {
+            throw new AuthError(ErrorCode.INSUFFICIENT_SCOPE, { http: 403 });
+          }
+        },
+      };
+    },
+  };
+}
+
+function onlySignInFields(operation: OperationDefinitionNode): boolean {
+  return (
+    operation.operation === 'mutation' &&
+    operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && SIGN_IN_FIELDS.has(s.name.value))
+  );
+}

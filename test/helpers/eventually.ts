@@ -1,0 +1,16 @@
+/**
+ * Retries an assertion until it passes or `withinMs` runs out. For effects that are promised
+ * "within a bound" (revocation reaching every instance within one second), never for hiding
+ * slowness: the bound is the requirement under test.
+ */
+export async function eventually(assertion: () => Promise<void>, withinMs = 1000, everyMs = 25): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  }
+}
