@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { pinoHttp } from 'pino-http';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
-import { createContextBuilder } from './context/build-context';
+import { createContextBuilder, type RequestWithAuth } from './context/build-context';
 import type { Context } from './context/context';
 import { createFormatError, ErrorCode, errorMessages } from './errors';
 import { credentialGatePlugin } from './graphql/plugins/credential-gate';
@@ -125,6 +125,11 @@ function requestLogger(config: Config, logger: Logger) {
     // One line per request in production; quieter in development.
     useLevel: config.env === 'production' ? 'info' : 'debug',
     quietReqLogger: true,
+    // How the request was authenticated (method, user, session ids), once the context knows.
+    customProps: (req) => {
+      const auth = (req as RequestWithAuth).gatehouseAuth;
+      return auth ? { auth } : {};
+    },
     // Method and path only: no headers (cookies, Authorization), no query string (tokens).
     serializers: {
       req: (req: { method: string; url: string; remoteAddress?: string }) => ({

@@ -29,7 +29,12 @@ export interface Services {
 
 export function createServices(config: Config, clock: Clock, logger: Logger, databaseUrl: string): Services {
   const passwords = new PasswordHasher(config.passwordHash);
-  const sessions = new SessionService(config, clock);
+  const revokedSessions = new RevokedSessions({
+    databaseUrl,
+    retentionSeconds: config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS,
+    logger,
+  });
+  const sessions = new SessionService(config, clock, (ids) => revokedSessions.markRevoked(ids));
   const accessTokens = new AccessTokenSigner(config.jwt);
   return {
     config,
@@ -41,11 +46,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, dat
     registration: new RegistrationService(passwords, clock),
     accessTokens,
     refreshTokens: new RefreshTokenService(config, clock, accessTokens, sessions),
-    revokedSessions: new RevokedSessions({
-      databaseUrl,
-      retentionSeconds: config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS,
-      logger,
-    }),
+    revokedSessions,
     apiTokens: new ApiTokenService(config, clock),
     reauthentication: new ReauthenticationService(config, clock, passwords),
   };

@@ -75,6 +75,11 @@ export class RevokedSessions {
     this.reconnectDelay = RECONNECT_MIN_MS;
   }
 
+  /** Records revocations made by this instance at once, before their NOTIFY comes back. */
+  markRevoked(sessionIds: Iterable<string>): void {
+    for (const id of sessionIds) this.add(id);
+  }
+
   private add(sessionId: string): void {
     this.revoked.set(sessionId, Date.now() + this.options.retentionSeconds * 1000);
   }

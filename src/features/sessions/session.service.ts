@@ -24,6 +24,8 @@ export class SessionService {
   constructor(
     private readonly config: Pick<Config, 'session' | 'tokenSession'>,
     private readonly clock: Clock,
+    /** Told of every revocation this instance makes, so its own JWT checks see it at once. */
+    private readonly onRevoked: (sessionIds: string[]) => void = () => {},
   ) {}
 
   /** Browsers get the short ASVS lifetimes; app sessions (token, JWT) the longer app ones. */
@@ -82,10 +84,18 @@ export class SessionService {
   /** Ends one session now. Idempotent. */
   async revokeSession(em: EntityManager, sessionId: string, reason: string): Promise<void> {
     await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: reason });
+    this.onRevoked([sessionId]);
   }
 
   /** Ends every live session of a user now; returns how many were ended. */
   async revokeAllSessions(em: EntityManager, userId: string, reason: string): Promise<number> {
-    return em.nativeUpdate(Session, { user: userId, revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: reason });
+    const rows = await em
+      .createQueryBuilder(Session)
+      .update({ revokedAt: this.clock.now(), revokedReason: reason })
+      .where({ user: userId, revokedAt: null })
+      .returning(['id'])
+      .execute<{ id: string }[]>('all', false);
+    this.onRevoked(rows.map((r) => r.id));
+    return rows.length;
   }
 }

@@ -33,6 +33,7 @@ describe('request logs in production', () => {
     const everything = lines.join('\n');
     for (const secret of secrets) expect(everything).not.toContain(secret);
     expect(everything).not.toMatch(/gths_/);
-    expect(everything).not.toMatch(/cookie/i);
+    expect(everything).not.toMatch(/"cookie"|set-cookie|"authorization"/); // no headers at all (names are lower-case)
+    expect(requestLines[1]).toMatchObject({ auth: { method: 'COOKIE', userId: expect.any(String), sessionId: expect.any(String) } });
   });
 });
