@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { MeDocument } from '../../generated/graphql';
-import { registerUser } from '../../helpers/accounts';
+import { registerUser, whoAmI } from '../../helpers/accounts';
 import { TestClient } from '../../helpers/client';
 import { createTestDatabase } from '../../helpers/database';
 import { runServerToExit, spawnServer } from '../../helpers/process';
@@ -24,7 +24,7 @@ describe('restarts', () => {
     }
   });
 
-  it('the server process stops cleanly on SIGTERM and, started again on the same data dir, keeps the session', async () => {
+  it('the server process stops cleanly on SIGTERM and, started again on the same data dir, keeps cookie and JWT sessions', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-process-'));
     chmodSync(dataDir, 0o755); // the embedded PostgreSQL may run as another user
     // The quick start's path: no secret given (generated into the data dir), the embedded database
@@ -35,13 +35,14 @@ describe('restarts', () => {
     const first = await spawnServer(env);
     expect(first.output()).toMatch(process.env.DATABASE_URL ? /using postgres/ : /using embedded PostgreSQL/);
     const { client, email } = await registerUser(first);
+    const app = await registerUser(first, 'JWT'); // signed with the development key kept in the data dir
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.output()).toMatch(/"msg":"stopped"/);
 
     const second = await spawnServer(env);
     try {
-      const again = Object.assign(new TestClient(second.graphqlUrl), { cookies: new Map(client.cookies) });
-      expect((await again.request(MeDocument)).data?.me?.email).toBe(email);
+      expect(await whoAmI(client.clone(second.graphqlUrl))).toBe(email);
+      expect(await whoAmI(app.client.clone(second.graphqlUrl))).toBe(app.email);
     } finally {
       expect(await second.stop('SIGINT')).toBe(0);
     }
