@@ -35,6 +35,11 @@ export class PasswordHasher {
     }
   }
 
+  /** Verifies against `hash`, or spends the same work on the dummy hash when there is none. */
+  verifyOrDummy(hash: string | null | undefined, password: string): Promise<boolean> {
+    return hash ? this.verify(hash, password) : this.verifyDummy(password);
+  }
+
   /**
    * Spends one verification against a hash of a random secret, so that an unknown account takes
    * the same work as a wrong password (no timing oracle for account existence).

@@ -4,6 +4,7 @@ import type { Config } from '../../config';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { ApiToken, ApiTokenScope, type User } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
+import { parseLabel } from '../account/text';
 
 /** Prefix of personal API tokens, so secret scanners can recognise a leaked one. */
 export const API_TOKEN_PREFIX = 'gthp_';
@@ -11,7 +12,6 @@ export const API_TOKEN_PREFIX = 'gthp_';
 const DISPLAY_PREFIX_LENGTH = API_TOKEN_PREFIX.length + 6;
 const MAX_NAME_LENGTH = 100;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export interface NewApiToken {
   name: string;
@@ -33,8 +33,8 @@ export class ApiTokenService {
    */
   async create(em: EntityManager, user: User, input: NewApiToken): Promise<{ apiToken: ApiToken; token: string }> {
     const now = this.clock.now();
-    const name = input.name.trim();
-    if (name.length === 0 || name.length > MAX_NAME_LENGTH || CONTROL_CHARACTERS.test(name)) {
+    const name = parseLabel(input.name, MAX_NAME_LENGTH);
+    if (name === null) {
       throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'name', message: `Name the token with 1 to ${MAX_NAME_LENGTH} printable characters.` });
     }
     const { defaultLifetimeDays, maxLifetimeDays } = this.config.apiTokens;

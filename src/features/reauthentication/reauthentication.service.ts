@@ -35,8 +35,6 @@ export class ReauthenticationService {
 
   private async verifyPassword(caller: AuthenticatedCaller, password: string): Promise<void> {
     assertPasswordNotOversized(password);
-    const hash = caller.user.passwordHash;
-    const ok = hash ? await this.passwords.verify(hash, password) : await this.passwords.verifyDummy(password);
-    if (!ok) throw new AuthError(ErrorCode.INVALID_CREDENTIALS, { message: 'The password is not correct.' });
+    if (!(await this.passwords.verifyOrDummy(caller.user.passwordHash, password))) throw new AuthError(ErrorCode.INVALID_CREDENTIALS, { message: 'The password is not correct.' });
   }
 }

@@ -6,6 +6,7 @@ import { User } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
 import { parseEmail } from '../account/email';
 import { assertPasswordAcceptable } from '../account/password-policy';
+import { parseLabel } from '../account/text';
 
 export interface NewAccount {
   email: string;
@@ -14,8 +15,6 @@ export interface NewAccount {
 }
 
 const MAX_DISPLAY_NAME_LENGTH = 100;
-// Control characters (including CR/LF) would let a display name forge lines in mail headers and logs.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** Creates password accounts. */
 export class RegistrationService {
@@ -56,10 +55,9 @@ export class RegistrationService {
 }
 
 function parseDisplayName(raw: string | null | undefined): string | null {
-  if (raw === undefined || raw === null) return null;
-  const name = raw.trim();
-  if (name.length === 0) return null;
-  if (name.length > MAX_DISPLAY_NAME_LENGTH || CONTROL_CHARACTERS.test(name)) {
+  if (raw === undefined || raw === null || raw.trim() === '') return null;
+  const name = parseLabel(raw, MAX_DISPLAY_NAME_LENGTH);
+  if (name === null) {
     throw new AuthError(ErrorCode.BAD_USER_INPUT, {
       field: 'displayName',
       message: `Use at most ${MAX_DISPLAY_NAME_LENGTH} printable characters.`,

@@ -24,9 +24,7 @@ export class LoginService {
     assertPasswordNotOversized(input.password);
     const email = parseEmail(input.email);
     const user = await em.findOne(User, { email });
-    const ok = user?.passwordHash
-      ? await this.passwords.verify(user.passwordHash, input.password)
-      : await this.passwords.verifyDummy(input.password);
+    const ok = await this.passwords.verifyOrDummy(user?.passwordHash, input.password);
     if (!user || !ok || !user.isActive) throw new AuthError(ErrorCode.INVALID_CREDENTIALS);
 
     if (this.passwords.needsRehash(user.passwordHash!)) {
