@@ -45,7 +45,7 @@ const HEALTH_TIMEOUT_MS = 2_000;
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, orm } = options;
   const logger = options.logger ?? createLogger(config);
-  const services = createServices(config, options.clock ?? systemClock, logger, orm.config.get('clientUrl')!);
+  const services = createServices(config, options.clock ?? systemClock, logger, orm);
   await services.revokedSessions.start();
 
   const app = express();
@@ -115,6 +115,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     close: async () => {
       await apollo.stop();
       await services.revokedSessions.stop();
+      await services.outbox.close();
     },
   };
 }

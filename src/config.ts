@@ -59,7 +59,28 @@ export interface Config {
   /** Express's `trust proxy`: false, a hop count, or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string[];
   graphql: { introspection: boolean; landingPage: boolean; maskSchemaDetails: boolean };
+  mail: MailConfig;
+  accountEmails: AccountEmailConfig;
   logLevel: string;
+}
+
+export interface MailConfig {
+  /** smtp(s)://user:pass@host:port; undefined: development writes .eml files and logs them. */
+  smtpUrl: string | undefined;
+  from: string;
+  productName: string;
+  /** Frontend paths the links in mails point to; the token is added as `?token=`. */
+  paths: { verifyEmail: string; resetPassword: string; confirmEmailChange: string };
+}
+
+export interface AccountEmailConfig {
+  verification: 'optional' | 'mandatory';
+  verificationTokenTtlSeconds: number;
+  verificationCodeTtlSeconds: number;
+  resetTokenTtlSeconds: number;
+  emailChangeTokenTtlSeconds: number;
+  /** A new verification mail for the same user at most this often. */
+  resendCooldownSeconds: number;
 }
 
 /** Thrown when the environment cannot make a safe configuration; the message names every problem. */
@@ -79,6 +100,7 @@ const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://stu
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const seconds = z.coerce.number().int().positive();
+const path = z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /reset-password');
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 const schema = z.object({
@@ -119,6 +141,19 @@ const schema = z.object({
   API_TOKEN_MAX_LIFETIME_DAYS: z.coerce.number().int().positive().default(366),
   TRUSTED_PROXY_AUTH_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/).transform((v) => v.toLowerCase()).optional(),
   TRUSTED_PROXY_AUTH_FROM: list.default([]),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('Gatehouse <no-reply@localhost>'),
+  PRODUCT_NAME: z.string().min(1).max(60).default('Gatehouse'),
+  VERIFY_EMAIL_PATH: path.default('/verify-email'),
+  RESET_PASSWORD_PATH: path.default('/reset-password'),
+  CONFIRM_EMAIL_CHANGE_PATH: path.default('/confirm-email-change'),
+  EMAIL_VERIFICATION: z.enum(['optional', 'mandatory']).default('optional'),
+  EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: seconds.default(24 * 60 * 60),
+  EMAIL_VERIFICATION_CODE_TTL_SECONDS: seconds.max(15 * 60).default(10 * 60),
+  // The OWASP Forgot Password cheat sheet: reset links are short-lived.
+  PASSWORD_RESET_TOKEN_TTL_SECONDS: seconds.max(60 * 60).default(60 * 60),
+  EMAIL_CHANGE_TOKEN_TTL_SECONDS: seconds.default(24 * 60 * 60),
+  EMAIL_RESEND_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -179,6 +214,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       landingPage: !production,
       maskSchemaDetails: production,
     },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      productName: e.PRODUCT_NAME,
+      paths: { verifyEmail: e.VERIFY_EMAIL_PATH, resetPassword: e.RESET_PASSWORD_PATH, confirmEmailChange: e.CONFIRM_EMAIL_CHANGE_PATH },
+    },
+    accountEmails: {
+      verification: e.EMAIL_VERIFICATION,
+      verificationTokenTtlSeconds: e.EMAIL_VERIFICATION_TOKEN_TTL_SECONDS,
+      verificationCodeTtlSeconds: e.EMAIL_VERIFICATION_CODE_TTL_SECONDS,
+      resetTokenTtlSeconds: e.PASSWORD_RESET_TOKEN_TTL_SECONDS,
+      emailChangeTokenTtlSeconds: e.EMAIL_CHANGE_TOKEN_TTL_SECONDS,
+      resendCooldownSeconds: e.EMAIL_RESEND_COOLDOWN_SECONDS,
+    },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
   });
 }
@@ -190,6 +239,7 @@ function assertSafe(e: z.infer<typeof schema>, production: boolean): void {
     if (!e.SECRET_KEY) problems.push('SECRET_KEY is required in production (32+ random characters)');
     if (!e.DATABASE_URL) problems.push('DATABASE_URL is required in production (the embedded database is for development)');
     if (e.COOKIE_SECURE !== 'true') problems.push('COOKIE_SECURE=true is required in production (serve over https)');
+    if (!e.SMTP_URL) problems.push('SMTP_URL is required in production (mail would otherwise only be written to files)');
     if (e.JWT_ALGORITHM === 'ES256' && !e.JWT_PRIVATE_KEY) {
       problems.push('JWT_PRIVATE_KEY is required in production (PEM P-256 key: `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`)');
     }

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { accountEmailErrors } from './features/account-emails/account-emails.errors';
 import { apiTokenErrors } from './features/api-tokens/api-tokens.errors';
 import { registrationErrors } from './features/registration/registration.errors';
 import { sessionErrors } from './features/sessions/sessions.errors';
@@ -13,7 +14,13 @@ const coreErrors = {
 } as const;
 
 /** The catalog of every code a client can see: stable, UPPER_SNAKE, part of the API. */
-export const errorMessages = { ...coreErrors, ...sessionErrors, ...registrationErrors, ...apiTokenErrors } as const;
+export const errorMessages = {
+  ...coreErrors,
+  ...sessionErrors,
+  ...registrationErrors,
+  ...apiTokenErrors,
+  ...accountEmailErrors,
+} as const;
 export type ErrorCode = keyof typeof errorMessages;
 export const ErrorCode = Object.fromEntries(Object.keys(errorMessages).map((k) => [k, k])) as {
   [K in ErrorCode]: K;

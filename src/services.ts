@@ -1,8 +1,15 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import { AccessTokenSigner, CLOCK_TOLERANCE_SECONDS } from './crypto/jwt';
 import { PasswordHasher } from './crypto/password';
+import { AccountDeletionService } from './features/account-deletion/account-deletion.service';
+import { EmailTokenService } from './features/account-emails/email-token.service';
 import { ApiTokenService } from './features/api-tokens/api-token.service';
+import { EmailChangeService } from './features/email-change/email-change.service';
+import { EmailVerificationService } from './features/email-verification/email-verification.service';
+import { PasswordChangeService } from './features/password-change/password-change.service';
+import { PasswordResetService } from './features/password-reset/password-reset.service';
 import { ReauthenticationService } from './features/reauthentication/reauthentication.service';
 import { RegistrationService } from './features/registration/registration.service';
 import { LoginService } from './features/sessions/login.service';
@@ -10,12 +17,16 @@ import { RefreshTokenService } from './features/sessions/refresh-token.service';
 import { RevokedSessions } from './features/sessions/revoked-sessions';
 import { SessionService } from './features/sessions/session.service';
 import type { Logger } from './logger';
+import { Mailer } from './mail/mailer';
+import { MailOutbox } from './mail/outbox';
 
 /** The long-lived service objects, built once per server from the config. */
 export interface Services {
   config: Config;
   clock: Clock;
   logger: Logger;
+  /** A fresh EntityManager, for work that outlives a request. */
+  forkEm(): EntityManager;
   passwords: PasswordHasher;
   sessions: SessionService;
   login: LoginService;
@@ -25,29 +36,51 @@ export interface Services {
   revokedSessions: RevokedSessions;
   apiTokens: ApiTokenService;
   reauthentication: ReauthenticationService;
+  outbox: MailOutbox;
+  mailer: Mailer;
+  emailTokens: EmailTokenService;
+  emailVerification: EmailVerificationService;
+  passwordReset: PasswordResetService;
+  passwordChange: PasswordChangeService;
+  emailChange: EmailChangeService;
+  accountDeletion: AccountDeletionService;
 }
 
-export function createServices(config: Config, clock: Clock, logger: Logger, databaseUrl: string): Services {
+export function createServices(config: Config, clock: Clock, logger: Logger, orm: MikroORM): Services {
   const passwords = new PasswordHasher(config.passwordHash);
   const revokedSessions = new RevokedSessions({
-    databaseUrl,
+    databaseUrl: orm.config.get('clientUrl')!,
     retentionSeconds: config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS,
     logger,
   });
   const sessions = new SessionService(config, clock, (ids) => revokedSessions.markRevoked(ids));
   const accessTokens = new AccessTokenSigner(config.jwt);
+  const outbox = new MailOutbox(config, logger);
+  const mailer = new Mailer(config, outbox);
+  const emailTokens = new EmailTokenService(config, clock);
+  const emailVerification = new EmailVerificationService(config, clock, emailTokens, mailer);
+  const reauthentication = new ReauthenticationService(config, clock, passwords);
   return {
     config,
     clock,
     logger,
+    forkEm: () => orm.em.fork(),
     passwords,
     sessions,
     login: new LoginService(passwords),
-    registration: new RegistrationService(passwords, clock),
+    registration: new RegistrationService(config, clock, passwords, emailVerification, mailer),
     accessTokens,
     refreshTokens: new RefreshTokenService(config, clock, accessTokens, sessions),
     revokedSessions,
     apiTokens: new ApiTokenService(config, clock),
-    reauthentication: new ReauthenticationService(config, clock, passwords),
+    reauthentication,
+    outbox,
+    mailer,
+    emailTokens,
+    emailVerification,
+    passwordReset: new PasswordResetService(config, clock, passwords, emailTokens, sessions, mailer),
+    passwordChange: new PasswordChangeService(passwords, emailTokens, sessions, mailer),
+    emailChange: new EmailChangeService(config, clock, emailTokens, mailer),
+    accountDeletion: new AccountDeletionService(reauthentication, sessions, mailer),
   };
 }

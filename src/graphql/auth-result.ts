@@ -40,6 +40,10 @@ export class PendingStep {
   step!: PendingStepKind;
 }
 
+export function pendingStep(step: PendingStepKind): PendingStep {
+  return Object.assign(new PendingStep(), { step });
+}
+
 export const AuthResult = createUnionType({
   name: 'AuthResult',
   types: () => [AuthSuccess, PendingStep] as const,

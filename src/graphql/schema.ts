@@ -3,6 +3,11 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from '../context/auth-checker';
 import { AccountResolver } from '../features/account/account.resolver';
+import { AccountDeletionResolver } from '../features/account-deletion/account-deletion.resolver';
+import { EmailChangeResolver } from '../features/email-change/email-change.resolver';
+import { EmailVerificationResolver } from '../features/email-verification/email-verification.resolver';
+import { PasswordChangeResolver } from '../features/password-change/password-change.resolver';
+import { PasswordResetResolver } from '../features/password-reset/password-reset.resolver';
 import { ApiTokensResolver } from '../features/api-tokens/api-tokens.resolver';
 import { CredentialsResolver } from '../features/credentials/credentials.resolver';
 import { RegistrationResolver } from '../features/registration/registration.resolver';
@@ -16,6 +21,11 @@ const resolvers: NonEmptyArray<Function> = [
   SessionsResolver,
   ApiTokensResolver,
   CredentialsResolver,
+  EmailVerificationResolver,
+  PasswordResetResolver,
+  PasswordChangeResolver,
+  EmailChangeResolver,
+  AccountDeletionResolver,
 ];
 
 /** Builds the executable schema; also what `npm run schema` prints into schema.graphql. */

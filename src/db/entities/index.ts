@@ -1,11 +1,13 @@
 import { ApiToken } from './api-token.entity';
+import { EmailToken } from './email-token.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { User } from './user.entity';
 
 export { ApiTokenScope } from './api-token.entity';
 export { CredentialKind } from './credential-kind';
-export { ApiToken, RefreshToken, Session, User };
+export { EmailTokenPurpose } from './email-token.entity';
+export { ApiToken, EmailToken, RefreshToken, Session, User };
 
 /** Every entity, listed explicitly: no folder scanning, so tsc, tsx and vitest all see the same set. */
-export const entities = [User, Session, RefreshToken, ApiToken];
+export const entities = [User, Session, RefreshToken, ApiToken, EmailToken];

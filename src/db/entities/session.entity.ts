@@ -12,6 +12,11 @@ import { User } from './user.entity';
  */
 @Entity({ tableName: 'sessions' })
 @Index({ properties: ['user', 'revokedAt'] })
+// The revocation listener's catch-up read: recently revoked JWT sessions (created by migration).
+@Index({
+  name: 'sessions_jwt_revoked_at_index',
+  expression: `create index "sessions_jwt_revoked_at_index" on "sessions" ("revoked_at") where credential_kind = 'JWT' and revoked_at is not null`,
+})
 @ObjectType('SessionInfo')
 export class Session {
   @PrimaryKey({ type: 'uuid' })

@@ -88,11 +88,16 @@ export class SessionService {
   }
 
   /** Ends every live session of a user now; returns how many were ended. */
-  async revokeAllSessions(em: EntityManager, userId: string, reason: string): Promise<number> {
+  revokeAllSessions(em: EntityManager, userId: string, reason: string): Promise<number> {
+    return this.revokeOtherSessions(em, userId, null, reason);
+  }
+
+  /** Ends every live session of a user but `keepId` (the caller's own); returns how many were ended. */
+  async revokeOtherSessions(em: EntityManager, userId: string, keepId: string | null, reason: string): Promise<number> {
     const rows = await em
       .createQueryBuilder(Session)
       .update({ revokedAt: this.clock.now(), revokedReason: reason })
-      .where({ user: userId, revokedAt: null })
+      .where({ user: userId, revokedAt: null, ...(keepId ? { id: { $ne: keepId } } : {}) })
       .returning(['id'])
       .execute<{ id: string }[]>('all', false);
     this.onRevoked(rows.map((r) => r.id));

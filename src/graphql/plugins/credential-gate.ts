@@ -5,10 +5,23 @@ import { ApiTokenScope } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
 
 /**
- * Operations a client with a failed credential may still run, as if anonymous: signing in or out
- * must work when a browser still holds an expired cookie or an app an expired token.
+ * Operations a client with a failed credential may still run, as if anonymous: signing in or out,
+ * and following a mailed link, must work when a browser still holds an expired cookie or an app
+ * an expired token.
  */
-const SIGN_IN_FIELDS = new Set(['login', 'register', 'logout', 'refreshToken', '__typename']);
+const SIGN_IN_FIELDS = new Set([
+  'login',
+  'register',
+  'logout',
+  'refreshToken',
+  'requestPasswordReset',
+  'resetPassword',
+  'requestEmailVerification',
+  'verifyEmail',
+  'verifyEmailCode',
+  'confirmEmailChange',
+  '__typename',
+]);
 
 /**
  * Enforces, before any resolver runs, what the credential allows:

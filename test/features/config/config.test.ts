@@ -12,6 +12,7 @@ const PRODUCTION_OK = {
   SECRET_KEY: 'p'.repeat(40),
   DATABASE_URL: 'postgres://gatehouse@db.internal:5432/gatehouse',
   COOKIE_SECURE: 'true',
+  SMTP_URL: 'smtp://mail.internal:587',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -33,10 +34,11 @@ describe('production configuration', () => {
     expect(Object.isFrozen(config.session)).toBe(true);
   });
 
-  it('refuses to start without a secret, a JWT key, a database and secure cookies, naming each', () => {
+  it('refuses to start without a secret, a JWT key, a database, SMTP and secure cookies, naming each', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
-    expect(problems).toHaveLength(4);
+    expect(problems).toHaveLength(5);
     expect(problems.join('\n')).toMatch(/JWT_PRIVATE_KEY/);
+    expect(problems.join('\n')).toMatch(/SMTP_URL/);
     expect(problems.join('\n')).toMatch(/SECRET_KEY/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL/);
     expect(problems.join('\n')).toMatch(/COOKIE_SECURE/);

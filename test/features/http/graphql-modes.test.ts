@@ -1,17 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../../helpers/client';
+import { Mailbox } from '../../helpers/mailbox';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 
 let development: TestServer;
 let production: TestServer;
+let mailbox: Mailbox;
 beforeAll(async () => {
+  mailbox = await new Mailbox().start();
   // Outside NODE_ENV=test the cheap test hashing parameters are refused, so use the real ones.
   const realHashing = { PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_ITERATIONS: '2' };
   development = await startTestServer({ env: { NODE_ENV: 'development', ...realHashing } });
-  production = await startTestServer({ env: { NODE_ENV: 'production', COOKIE_SECURE: 'true', ...realHashing } });
+  production = await startTestServer({ env: { NODE_ENV: 'production', COOKIE_SECURE: 'true', SMTP_URL: mailbox.url, ...realHashing } });
 });
 afterAll(async () => {
-  await Promise.all([development?.close(), production?.close()]);
+  await Promise.all([development?.close(), production?.close(), mailbox?.close()]);
 });
 
 const landingPage = (server: TestServer) => fetch(server.graphqlUrl, { headers: { accept: 'text/html' } });

@@ -1,17 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, LogoutDocument, MeDocument } from '../../generated/graphql';
 import { GOOD_PASSWORD, registerUser } from '../../helpers/accounts';
+import { Mailbox } from '../../helpers/mailbox';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 
 const lines: string[] = [];
 let server: TestServer;
+let mailbox: Mailbox;
 beforeAll(async () => {
+  mailbox = await new Mailbox().start();
   server = await startTestServer({
-    env: { NODE_ENV: 'production', COOKIE_SECURE: 'true', LOG_LEVEL: 'info', PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_ITERATIONS: '2' },
+    env: { NODE_ENV: 'production', COOKIE_SECURE: 'true', LOG_LEVEL: 'info', SMTP_URL: mailbox.url, PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_ITERATIONS: '2' },
     logDestination: { write: (line: string) => lines.push(line) },
   });
 });
-afterAll(() => server?.close());
+afterAll(async () => {
+  await server?.close();
+  await mailbox?.close();
+});
 
 describe('request logs in production', () => {
   it('write one line per request with method, path and status, and never a password, cookie or token (SEC-15)', async () => {
@@ -24,12 +30,15 @@ describe('request logs in production', () => {
     await client.request(LogoutDocument, { everywhere: false });
     await fetch(`${server.graphqlUrl}?token=query-string-secret`, { headers: { accept: 'application/json' } });
 
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the outbox logs after the SMTP reply
+    expect(lines.join('\n')).toMatch(/"mail":"verify-email".*"msg":"mail sent"/);
     const requestLines = lines.map((l) => JSON.parse(l) as { req?: { method: string; path: string }; res?: { statusCode: number } }).filter((l) => l.req);
     expect(requestLines).toHaveLength(5);
     expect(requestLines[0]).toMatchObject({ req: { method: 'POST', path: '/graphql' }, res: { statusCode: 200 } });
 
     expect(cookieValues).toHaveLength(2);
-    const secrets = [password, 'secret-bearer-value', 'query-string-secret', ...cookieValues, ...cookieValues.map(decodeURIComponent)];
+    const mail = await mailbox.waitFor(email, /Confirm your email/);
+    const secrets = [password, 'secret-bearer-value', 'query-string-secret', ...cookieValues, ...cookieValues.map(decodeURIComponent), mail.token!, mail.code!];
     const everything = lines.join('\n');
     for (const secret of secrets) expect(everything).not.toContain(secret);
     expect(everything).not.toMatch(/gths_/);

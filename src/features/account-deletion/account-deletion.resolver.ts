@@ -1,0 +1,18 @@
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { UserContext } from '../../context/context';
+import { clearSessionCookie, readSessionCookie } from '../../context/session-cookie';
+import { localeOf } from '../../mail/locale';
+
+@Resolver()
+export class AccountDeletionResolver {
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description: 'Deletes the account and every credential of it. Needs the password, or a recent sign-in for accounts without one.',
+  })
+  async deleteAccount(@Arg('password', () => String, { nullable: true }) password: string | null, @Ctx() ctx: UserContext): Promise<boolean> {
+    const { services, req, res } = ctx;
+    await services.accountDeletion.deleteAccount(ctx.em, ctx.caller, password, localeOf(req));
+    if (readSessionCookie(services.config, req).state !== 'absent') clearSessionCookie(services.config, req, res);
+    return true;
+  }
+}

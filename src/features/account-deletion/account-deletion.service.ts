@@ -1,0 +1,28 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuthenticatedCaller } from '../../context/context';
+import { User } from '../../db/entities';
+import type { Mailer } from '../../mail/mailer';
+import type { ReauthenticationService } from '../reauthentication/reauthentication.service';
+import type { SessionService } from '../sessions/session.service';
+
+/** Deleting an account and everything that signs in to it. */
+export class AccountDeletionService {
+  constructor(
+    private readonly reauthentication: ReauthenticationService,
+    private readonly sessions: SessionService,
+    private readonly mailer: Mailer,
+  ) {}
+
+  /**
+   * Needs the password (or a recent sign-in for accounts without one). Sessions are revoked first,
+   * so live JWTs fail on this instance at once; the delete then cascades to every session,
+   * refresh token, API token and mailed token, and the database tells the other instances.
+   */
+  async deleteAccount(em: EntityManager, caller: AuthenticatedCaller, password: string | null, locale: string): Promise<void> {
+    await this.reauthentication.requireRecent(em, caller, password);
+    const { id, email } = caller.user;
+    await this.sessions.revokeAllSessions(em, id, 'account_deleted');
+    await em.nativeDelete(User, { id });
+    this.mailer.accountDeleted({ email, locale });
+  }
+}

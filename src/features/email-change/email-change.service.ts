@@ -1,0 +1,52 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '../../clock';
+import type { Config } from '../../config';
+import { EmailTokenPurpose, User } from '../../db/entities';
+import { AuthError, ErrorCode } from '../../errors';
+import type { Mailer } from '../../mail/mailer';
+import type { EmailTokenService } from '../account-emails/email-token.service';
+
+/** Changing the address: confirmed from the new address, announced to the old one. */
+export class EmailChangeService {
+  constructor(
+    private readonly config: Pick<Config, 'accountEmails'>,
+    private readonly clock: Clock,
+    private readonly tokens: EmailTokenService,
+    private readonly mailer: Mailer,
+  ) {}
+
+  /**
+   * Mails a confirmation link to `newEmail` and a notice to the current address. When the new
+   * address belongs to another account, its owner gets a notice instead and no link is sent;
+   * the caller's answer is the same, so this cannot be used to find accounts.
+   */
+  async request(em: EntityManager, user: User, newEmail: string, locale: string): Promise<void> {
+    if (newEmail === user.email) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'newEmail', message: 'This is already your address.' });
+    if (await em.count(User, { email: newEmail })) {
+      this.mailer.signupAttempted({ email: newEmail, locale });
+      return;
+    }
+    const { token } = await this.tokens.issue(em, user, EmailTokenPurpose.CHANGE_EMAIL, newEmail, this.config.accountEmails.emailChangeTokenTtlSeconds);
+    this.mailer.confirmEmailChange({ email: newEmail, locale }, token);
+    this.mailer.emailChangeRequested({ email: user.email, locale }, newEmail);
+  }
+
+  /** Applies a confirmed change; the address must still be free (EMAIL_TAKEN otherwise). */
+  async confirm(em: EntityManager, token: string, locale: string): Promise<User> {
+    const row = await this.tokens.consume(em, token, EmailTokenPurpose.CHANGE_EMAIL);
+    const { user } = row;
+    const previous = user.email;
+    user.email = row.email;
+    user.emailVerifiedAt = this.clock.now(); // the link reached the new address
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email', cause: error });
+      throw error;
+    }
+    // Links mailed to the old address (verification, reset) are void now: they are bound to it.
+    this.mailer.emailChanged({ email: previous, locale }, user.email);
+    return user;
+  }
+}

@@ -1,0 +1,46 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '../../clock';
+import type { Config } from '../../config';
+import { EmailTokenPurpose, type User } from '../../db/entities';
+import type { Mailer } from '../../mail/mailer';
+import type { EmailTokenService } from '../account-emails/email-token.service';
+
+/** Proving an address: a mailed link (24 h) or a 6-digit code (10 min, 3 attempts). */
+export class EmailVerificationService {
+  constructor(
+    private readonly config: Pick<Config, 'accountEmails'>,
+    private readonly clock: Clock,
+    private readonly tokens: EmailTokenService,
+    private readonly mailer: Mailer,
+  ) {}
+
+  /**
+   * Mails a new link and code unless the address is verified or one was sent within the cooldown
+   * (the caller answers the same either way, so the cooldown reveals nothing).
+   */
+  async send(em: EntityManager, user: User, locale: string): Promise<void> {
+    if (user.emailVerifiedAt || !user.isActive) return;
+    const { resendCooldownSeconds, verificationTokenTtlSeconds, verificationCodeTtlSeconds } = this.config.accountEmails;
+    const last = await this.tokens.lastIssuedAt(em, user.id, EmailTokenPurpose.VERIFY_EMAIL);
+    if (last && this.clock.now().getTime() - last.getTime() < resendCooldownSeconds * 1000) return;
+    const { token, code } = await this.tokens.issue(em, user, EmailTokenPurpose.VERIFY_EMAIL, user.email, verificationTokenTtlSeconds, verificationCodeTtlSeconds);
+    this.mailer.verifyEmail({ email: user.email, locale }, token, code!);
+  }
+
+  /** Marks the address verified with a mailed link's token. */
+  async verifyToken(em: EntityManager, token: string): Promise<User> {
+    return this.markVerified(em, await this.tokens.consume(em, token, EmailTokenPurpose.VERIFY_EMAIL));
+  }
+
+  /** Marks the address verified with the mailed code. */
+  async verifyCode(em: EntityManager, email: string, code: string): Promise<User> {
+    return this.markVerified(em, await this.tokens.consumeCode(em, email, code));
+  }
+
+  private async markVerified(em: EntityManager, row: { user: User }): Promise<User> {
+    row.user.emailVerifiedAt ??= this.clock.now();
+    await em.flush();
+    await this.tokens.invalidate(em, row.user.id, [EmailTokenPurpose.VERIFY_EMAIL]);
+    return row.user;
+  }
+}

@@ -1,0 +1,91 @@
+import type { Config } from '../config';
+import type { MailOutbox } from './outbox';
+import type { MailBody } from './templates/layout';
+import { render } from './templates/layout';
+import { type MailTemplates, templatesFor } from './templates';
+
+export interface Recipient {
+  email: string;
+  locale: string;
+}
+
+/**
+ * One method per message. Links are built only from FRONTEND_URL and the configured paths, never
+ * from anything in the request (no reset poisoning through Host or X-Forwarded-Host, SEC-24).
+ */
+export class Mailer {
+  constructor(
+    private readonly config: Pick<Config, 'mail' | 'frontendUrl' | 'accountEmails'>,
+    private readonly outbox: MailOutbox,
+  ) {}
+
+  verifyEmail(to: Recipient, token: string, code: string): void {
+    const { verificationTokenTtlSeconds, verificationCodeTtlSeconds } = this.config.accountEmails;
+    this.send('verify-email', to, (t) =>
+      t.verifyEmail({
+        product: this.product,
+        link: this.link(this.config.mail.paths.verifyEmail, token),
+        code,
+        linkHours: Math.round(verificationTokenTtlSeconds / 3600),
+        codeMinutes: Math.round(verificationCodeTtlSeconds / 60),
+      }),
+    );
+  }
+
+  signupAttempted(to: Recipient): void {
+    this.send('signup-attempted', to, (t) =>
+      t.signupAttempted({ product: this.product, signInUrl: this.link('/'), resetUrl: this.link(this.config.mail.paths.resetPassword) }),
+    );
+  }
+
+  passwordReset(to: Recipient, token: string): void {
+    this.send('password-reset', to, (t) =>
+      t.passwordReset({
+        product: this.product,
+        link: this.link(this.config.mail.paths.resetPassword, token),
+        minutes: Math.round(this.config.accountEmails.resetTokenTtlSeconds / 60),
+      }),
+    );
+  }
+
+  passwordChanged(to: Recipient): void {
+    this.send('password-changed', to, (t) => t.passwordChanged({ product: this.product, resetUrl: this.link(this.config.mail.paths.resetPassword) }));
+  }
+
+  confirmEmailChange(to: Recipient, token: string): void {
+    this.send('confirm-email-change', to, (t) =>
+      t.confirmEmailChange({
+        product: this.product,
+        link: this.link(this.config.mail.paths.confirmEmailChange, token),
+        hours: Math.round(this.config.accountEmails.emailChangeTokenTtlSeconds / 3600),
+      }),
+    );
+  }
+
+  emailChangeRequested(to: Recipient, newEmail: string): void {
+    this.send('email-change-requested', to, (t) => t.emailChangeRequested({ product: this.product, newEmail }));
+  }
+
+  emailChanged(to: Recipient, newEmail: string): void {
+    this.send('email-changed', to, (t) => t.emailChanged({ product: this.product, newEmail }));
+  }
+
+  accountDeleted(to: Recipient): void {
+    this.send('account-deleted', to, (t) => t.accountDeleted({ product: this.product }));
+  }
+
+  private get product(): string {
+    return this.config.mail.productName;
+  }
+
+  private link(path: string, token?: string): string {
+    const url = new URL(path, this.config.frontendUrl);
+    if (token) url.searchParams.set('token', token);
+    return url.toString();
+  }
+
+  private send(kind: string, to: Recipient, build: (templates: MailTemplates) => MailBody): void {
+    const rendered = render(this.product, build(templatesFor(to.locale)));
+    this.outbox.enqueue({ kind, to: to.email, ...rendered });
+  }
+}

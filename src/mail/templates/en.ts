@@ -1,0 +1,62 @@
+import type { MailTemplates } from './types';
+
+const IF_NOT_YOU = 'If this was not you, you can ignore this message.';
+
+/** English, the shipped locale. Another locale is another file of this shape. */
+export const en: MailTemplates = {
+  verifyEmail: ({ product, link, code, linkHours, codeMinutes }) => ({
+    subject: `Confirm your email address for ${product}`,
+    paragraphs: [
+      `Confirm that this is your email address by opening the link below (valid for ${linkHours} hours), or enter the code (valid for ${codeMinutes} minutes).`,
+      IF_NOT_YOU,
+    ],
+    action: { label: 'Confirm email address', url: link },
+    code,
+  }),
+  signupAttempted: ({ product, signInUrl, resetUrl }) => ({
+    subject: `Someone tried to sign up for ${product} with your address`,
+    paragraphs: [
+      `Someone tried to create a ${product} account with this email address, which already has an account.`,
+      `If it was you, sign in at ${signInUrl}, or choose a new password at ${resetUrl}.`,
+      IF_NOT_YOU + ' Your account has not changed.',
+    ],
+  }),
+  passwordReset: ({ product, link, minutes }) => ({
+    subject: `Reset your ${product} password`,
+    paragraphs: [
+      `Someone asked to reset the password of your ${product} account. Open the link below to choose a new one; it works once, for ${minutes} minutes.`,
+      IF_NOT_YOU + ' Your password has not changed.',
+    ],
+    action: { label: 'Choose a new password', url: link },
+  }),
+  passwordChanged: ({ product, resetUrl }) => ({
+    subject: `Your ${product} password was changed`,
+    paragraphs: [
+      `The password of your ${product} account was just changed, and your other sessions were signed out.`,
+      `If this was not you, reset your password at once at ${resetUrl}.`,
+    ],
+  }),
+  confirmEmailChange: ({ product, link, hours }) => ({
+    subject: `Confirm your new email address for ${product}`,
+    paragraphs: [
+      `Open the link below to make this the email address of your ${product} account (valid for ${hours} hours).`,
+      IF_NOT_YOU,
+    ],
+    action: { label: 'Confirm new address', url: link },
+  }),
+  emailChangeRequested: ({ product, newEmail }) => ({
+    subject: `A change of your ${product} email address was requested`,
+    paragraphs: [
+      `Someone signed in to your ${product} account asked to change its email address to ${newEmail}. It changes only when confirmed from that address.`,
+      'If this was not you, change your password now.',
+    ],
+  }),
+  emailChanged: ({ product, newEmail }) => ({
+    subject: `Your ${product} email address was changed`,
+    paragraphs: [`The email address of your ${product} account is now ${newEmail}. Messages will go there from now on.`, 'If this was not you, contact support.'],
+  }),
+  accountDeleted: ({ product }) => ({
+    subject: `Your ${product} account was deleted`,
+    paragraphs: [`Your ${product} account and every way of signing in to it were deleted.`],
+  }),
+};

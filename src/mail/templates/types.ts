@@ -1,0 +1,13 @@
+import type { MailBody } from './layout';
+
+/** Every message Gatehouse sends, as one function per message and locale. */
+export interface MailTemplates {
+  verifyEmail(p: { product: string; link: string; code: string; linkHours: number; codeMinutes: number }): MailBody;
+  signupAttempted(p: { product: string; signInUrl: string; resetUrl: string }): MailBody;
+  passwordReset(p: { product: string; link: string; minutes: number }): MailBody;
+  passwordChanged(p: { product: string; resetUrl: string }): MailBody;
+  confirmEmailChange(p: { product: string; link: string; hours: number }): MailBody;
+  emailChangeRequested(p: { product: string; newEmail: string }): MailBody;
+  emailChanged(p: { product: string; newEmail: string }): MailBody;
+  accountDeleted(p: { product: string }): MailBody;
+}
