@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, LogoutDocument, MeDocument } from '../../generated/graphql';
 import { GOOD_PASSWORD, registerUser } from '../../helpers/accounts';
+import { eventually } from '../../helpers/eventually';
 import { Mailbox } from '../../helpers/mailbox';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 
@@ -30,8 +31,8 @@ describe('request logs in production', () => {
     await client.request(LogoutDocument, { everywhere: false });
     await fetch(`${server.graphqlUrl}?token=query-string-secret`, { headers: { accept: 'application/json' } });
 
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the outbox logs after the SMTP reply
-    expect(lines.join('\n')).toMatch(/"mail":"verify-email".*"msg":"mail sent"/);
+    // The outbox logs once the SMTP conversation is over, a little after the mailbox has the message.
+    await eventually(async () => expect(lines.join('\n')).toMatch(/"mail":"verify-email".*"msg":"mail sent"/), 5000);
     const requestLines = lines.map((l) => JSON.parse(l) as { req?: { method: string; path: string }; res?: { statusCode: number } }).filter((l) => l.req);
     expect(requestLines).toHaveLength(5);
     expect(requestLines[0]).toMatchObject({ req: { method: 'POST', path: '/graphql' }, res: { statusCode: 200 } });
