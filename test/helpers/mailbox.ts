@@ -23,6 +23,7 @@ export class Mailbox {
   readonly messages: ReceivedMail[] = [];
   private server!: SMTPServer;
   private refusing = false;
+  private hanging = false;
   port = 0;
 
   get url(): string {
@@ -34,8 +35,11 @@ export class Mailbox {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
-      onMailFrom: (_address, _session, callback) =>
-        this.refusing ? callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 451 })) : callback(),
+      onMailFrom: (_address, _session, callback) => {
+        if (this.hanging) return; // never answers, like a relay that has stopped responding
+        if (this.refusing) return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 451 }));
+        callback();
+      },
       onData: (stream, _session, callback) => {
         simpleParser(stream)
           .then((mail) => {
@@ -55,8 +59,14 @@ export class Mailbox {
     this.refusing = true;
   }
 
+  /** Makes the server stop answering after the greeting, until `accept()`. */
+  hang(): void {
+    this.hanging = true;
+  }
+
   accept(): void {
     this.refusing = false;
+    this.hanging = false;
   }
 
   /** The messages received for `to` so far. */
@@ -78,6 +88,8 @@ export class Mailbox {
   }
 
   close(): Promise<void> {
+    // Hung conversations would keep close() waiting; end them.
+    for (const connection of (this.server as unknown as { connections: Set<{ close(): void }> }).connections ?? []) connection.close();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

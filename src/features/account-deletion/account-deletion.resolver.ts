@@ -9,9 +9,9 @@ export class AccountDeletionResolver {
   @Mutation(() => Boolean, {
     description: 'Deletes the account and every credential of it. Needs the password, or a recent sign-in for accounts without one.',
   })
-  async deleteAccount(@Arg('password', () => String, { nullable: true }) password: string | null, @Ctx() ctx: UserContext): Promise<boolean> {
+  async deleteAccount(@Arg('password', () => String, { nullable: true }) password: string | null | undefined, @Ctx() ctx: UserContext): Promise<boolean> {
     const { services, req, res } = ctx;
-    await services.accountDeletion.deleteAccount(ctx.em, ctx.caller, password, localeOf(req));
+    await services.accountDeletion.deleteAccount(ctx.em, ctx.caller, password ?? null, localeOf(req));
     if (readSessionCookie(services.config, req).state !== 'absent') clearSessionCookie(services.config, req, res);
     return true;
   }

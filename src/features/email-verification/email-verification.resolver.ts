@@ -11,10 +11,10 @@ export class EmailVerificationResolver {
     description:
       'Mails a new verification link and code: to the signed-in user, or to the account at `email`. Always true, whether or not such an account exists.',
   })
-  requestEmailVerification(@Arg('email', () => String, { nullable: true }) email: string | null, @Ctx() ctx: Context): boolean {
+  requestEmailVerification(@Arg('email', () => String, { nullable: true }) email: string | null | undefined, @Ctx() ctx: Context): boolean {
     const locale = localeOf(ctx.req);
     const signedIn = ctx.caller.kind === 'user' ? ctx.caller.user.id : null;
-    const address = email === null ? null : parseEmail(email);
+    const address = email === null || email === undefined ? null : parseEmail(email);
     if (!signedIn && !address) return true;
     // Looked up after answering: the answer and its timing are the same for every address.
     inBackground(ctx.services, async (em) => {
