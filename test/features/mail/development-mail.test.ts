@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { negotiateLocale } from '../../../src/mail/templates';
+import { registerUser } from '../../helpers/accounts';
+import { eventually } from '../../helpers/eventually';
+import { startTestServer, type TestServer } from '../../helpers/test-server';
+
+const lines: string[] = [];
+let server: TestServer;
+beforeAll(async () => {
+  // No SMTP_URL: mail is written under the data dir and its text logged, for a developer to follow.
+  server = await startTestServer({ env: { LOG_LEVEL: 'info' }, logDestination: { write: (line: string) => lines.push(line) } });
+});
+afterAll(() => server?.close());
+
+describe('mail without SMTP_URL (development)', () => {
+  it('is written as an .eml file in the data dir, with a text and an HTML part, and logged', async () => {
+    const { email } = await registerUser(server);
+    const dir = join(server.config.dataDir, 'mail');
+    let file = '';
+    await eventually(async () => {
+      file = readdirSync(dir).find((f) => f.endsWith('-verify-email.eml')) ?? '';
+      expect(file).not.toBe('');
+    }, 3000);
+    const mail = await simpleParser(readFileSync(join(dir, file)));
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe(email);
+    expect(mail.subject).toBe('Confirm your email address for Gatehouse');
+    expect(mail.text).toMatch(/http:\/\/localhost:3000\/verify-email\?token=gthe_/);
+    expect(mail.html).toMatch(/<a href="http:\/\/localhost:3000\/verify-email\?token=gthe_/);
+    expect(lines.join('\n')).toContain(file);
+  });
+});
+
+describe('mail locale', () => {
+  it.each([
+    [undefined, 'en'],
+    ['en-GB,en;q=0.9', 'en'],
+    ['fr-CH, fr;q=0.9, en;q=0.8', 'en'],
+    ['de', 'en'],
+    ['garbage;;q=x', 'en'],
+  ])('Accept-Language %s selects %s (English is shipped; others fall back)', (header, locale) => {
+    expect(negotiateLocale(header)).toBe(locale);
+  });
+});
