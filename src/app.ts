@@ -16,6 +16,7 @@ import type { Config } from './config';
 import { createContextBuilder, type RequestWithAuth } from './context/build-context';
 import type { Context } from './context/context';
 import { createFormatError, ErrorCode, errorMessages } from './errors';
+import { createRedirectFlowRoutes } from './features/social-login/redirect-flow';
 import { credentialGatePlugin } from './graphql/plugins/credential-gate';
 import { buildGatehouseSchema } from './graphql/schema';
 import { createLogger, type Logger } from './logger';
@@ -81,6 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   await apollo.start();
 
+  const buildContext = createContextBuilder(orm, services);
   const allowedOrigins = new Set(config.corsOrigins);
   app.use(
     GRAPHQL_PATH,
@@ -99,8 +101,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       next();
     }) satisfies RequestHandler,
     cookieParser([...config.secretKeys]),
-    expressMiddleware(apollo, { context: createContextBuilder(orm, services) }),
+    expressMiddleware(apollo, { context: buildContext }),
   );
+  app.use(createRedirectFlowRoutes(services, buildContext));
   app.use(notFound);
   app.use(errorHandler(logger));
 

@@ -61,6 +61,9 @@ export interface Config {
   graphql: { introspection: boolean; landingPage: boolean; maskSchemaDetails: boolean };
   mail: MailConfig;
   accountEmails: AccountEmailConfig;
+  /** This server's own public base URL, for the redirect flow's callback (never taken from Host). */
+  publicUrl: string;
+  social: SocialConfig;
   logLevel: string;
 }
 
@@ -71,6 +74,29 @@ export interface MailConfig {
   productName: string;
   /** Frontend paths the links in mails point to; the token is added as `?token=`. */
   paths: { verifyEmail: string; resetPassword: string; confirmEmailChange: string };
+}
+
+export interface SocialProviderConfig {
+  id: string;
+  displayName: string;
+  kind: 'oidc' | 'github';
+  /** OIDC: the issuer to discover. GitHub: its web base URL (github.com, or GitHub Enterprise). */
+  issuer: string;
+  /** GitHub only: the REST API base URL. */
+  apiUrl?: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: readonly string[];
+}
+
+export interface SocialConfig {
+  providers: readonly SocialProviderConfig[];
+  /** Exact-match allow-list of redirect URIs SPAs and apps may exchange codes for. */
+  redirectUris: readonly string[];
+  /** Exact-match allow-list of where the browser redirect flow may send the user back to. */
+  returnToUrls: readonly string[];
+  /** Accept http:// issuers (local testing only). */
+  allowInsecure: boolean;
 }
 
 export interface AccountEmailConfig {
@@ -154,6 +180,16 @@ const schema = z.object({
   PASSWORD_RESET_TOKEN_TTL_SECONDS: seconds.max(60 * 60).default(60 * 60),
   EMAIL_CHANGE_TOKEN_TTL_SECONDS: seconds.default(24 * 60 * 60),
   EMAIL_RESEND_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(60),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  GITHUB_URL: z.url({ protocol: /^https?$/ }).default('https://github.com'),
+  GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.github.com'),
+  OAUTH_REDIRECT_URIS: list.optional(),
+  AUTH_RETURN_TO_URLS: list.optional(),
+  OIDC_ALLOW_INSECURE: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -228,6 +264,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       emailChangeTokenTtlSeconds: e.EMAIL_CHANGE_TOKEN_TTL_SECONDS,
       resendCooldownSeconds: e.EMAIL_RESEND_COOLDOWN_SECONDS,
     },
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    social: {
+      providers: socialProviders(env, e),
+      redirectUris: e.OAUTH_REDIRECT_URIS ?? [new URL('/auth/callback', e.FRONTEND_URL).toString()],
+      returnToUrls: e.AUTH_RETURN_TO_URLS ?? [e.FRONTEND_URL],
+      allowInsecure: e.OIDC_ALLOW_INSECURE,
+    },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
   });
 }
@@ -257,6 +300,59 @@ function assertSafe(e: z.infer<typeof schema>, production: boolean): void {
     if (given.timeCost < MIN_ARGON2.timeCost) problems.push(`PASSWORD_HASH_ITERATIONS must be at least ${MIN_ARGON2.timeCost}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
+}
+
+const GENERIC_OIDC = /^GATEHOUSE_OIDC_([A-Z0-9_]+)_ISSUER$/;
+
+/**
+ * Social providers from the environment: Google and GitHub by their well-known settings, and any
+ * OpenID Connect issuer as GATEHOUSE_OIDC_<ID>_ISSUER / _CLIENT_ID / _CLIENT_SECRET / _SCOPES /
+ * _NAME (provider id = <ID> lower-cased). An incomplete provider is a configuration error.
+ */
+function socialProviders(env: Env, e: z.infer<typeof schema>): SocialProviderConfig[] {
+  const providers: SocialProviderConfig[] = [];
+  const problems: string[] = [];
+  const pair = (idVar: string, secretVar: string, id?: string, secret?: string) => {
+    if (!id && !secret) return undefined;
+    if (!id || !secret) problems.push(`${idVar} and ${secretVar} must be set together`);
+    return id && secret ? { clientId: id, clientSecret: secret } : undefined;
+  };
+  const google = pair('GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', e.GOOGLE_CLIENT_ID, e.GOOGLE_CLIENT_SECRET);
+  if (google) providers.push({ id: 'google', displayName: 'Google', kind: 'oidc', issuer: 'https://accounts.google.com', scopes: ['openid', 'email', 'profile'], ...google });
+  const github = pair('GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET', e.GITHUB_CLIENT_ID, e.GITHUB_CLIENT_SECRET);
+  if (github && [e.GITHUB_URL, e.GITHUB_API_URL].some((u) => u.startsWith('http:')) && !e.OIDC_ALLOW_INSECURE) {
+    problems.push('GITHUB_URL and GITHUB_API_URL must be https (OIDC_ALLOW_INSECURE=true only for local testing)');
+  }
+  if (github) {
+    providers.push({ id: 'github', displayName: 'GitHub', kind: 'github', issuer: e.GITHUB_URL.replace(/\/$/, ''), apiUrl: e.GITHUB_API_URL.replace(/\/$/, ''), scopes: ['read:user', 'user:email'], ...github });
+  }
+  for (const key of Object.keys(env).sort()) {
+    const name = GENERIC_OIDC.exec(key)?.[1];
+    if (!name) continue;
+    const get = (suffix: string) => env[`GATEHOUSE_OIDC_${name}_${suffix}`];
+    const issuer = get('ISSUER');
+    const credentials = pair(`GATEHOUSE_OIDC_${name}_CLIENT_ID`, `GATEHOUSE_OIDC_${name}_CLIENT_SECRET`, get('CLIENT_ID'), get('CLIENT_SECRET'));
+    if (!credentials) {
+      problems.push(`GATEHOUSE_OIDC_${name}_CLIENT_ID and _CLIENT_SECRET are required with GATEHOUSE_OIDC_${name}_ISSUER`);
+      continue;
+    }
+    if (!z.url({ protocol: /^https?$/ }).safeParse(issuer).success) {
+      problems.push(`GATEHOUSE_OIDC_${name}_ISSUER must be an https URL`);
+      continue;
+    }
+    if (issuer!.startsWith('http:') && !e.OIDC_ALLOW_INSECURE) {
+      problems.push(`GATEHOUSE_OIDC_${name}_ISSUER is http://; set OIDC_ALLOW_INSECURE=true only for local testing`);
+      continue;
+    }
+    const id = name.toLowerCase();
+    const scopes = (get('SCOPES') ?? 'openid email profile').split(/[\s,]+/).filter(Boolean);
+    if (!scopes.includes('openid')) scopes.unshift('openid');
+    providers.push({ id, displayName: get('NAME') ?? name.charAt(0) + name.slice(1).toLowerCase(), kind: 'oidc', issuer: issuer!, scopes, ...credentials });
+  }
+  const ids = providers.map((p) => p.id);
+  if (new Set(ids).size !== ids.length) problems.push('two social providers have the same id');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return providers;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string[] {

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { accountEmailErrors } from './features/account-emails/account-emails.errors';
 import { apiTokenErrors } from './features/api-tokens/api-tokens.errors';
 import { registrationErrors } from './features/registration/registration.errors';
+import { socialLoginErrors } from './features/social-login/social-login.errors';
 import { sessionErrors } from './features/sessions/sessions.errors';
 import type { Logger } from './logger';
 
@@ -20,6 +21,7 @@ export const errorMessages = {
   ...registrationErrors,
   ...apiTokenErrors,
   ...accountEmailErrors,
+  ...socialLoginErrors,
 } as const;
 export type ErrorCode = keyof typeof errorMessages;
 export const ErrorCode = Object.fromEntries(Object.keys(errorMessages).map((k) => [k, k])) as {

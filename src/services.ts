@@ -16,6 +16,8 @@ import { LoginService } from './features/sessions/login.service';
 import { RefreshTokenService } from './features/sessions/refresh-token.service';
 import { RevokedSessions } from './features/sessions/revoked-sessions';
 import { SessionService } from './features/sessions/session.service';
+import { SocialProviders } from './features/social-login/providers';
+import { SocialAccountService } from './features/social-login/social-accounts.service';
 import type { Logger } from './logger';
 import { Mailer } from './mail/mailer';
 import { MailOutbox } from './mail/outbox';
@@ -44,6 +46,8 @@ export interface Services {
   passwordChange: PasswordChangeService;
   emailChange: EmailChangeService;
   accountDeletion: AccountDeletionService;
+  socialProviders: SocialProviders;
+  socialAccounts: SocialAccountService;
 }
 
 export function createServices(config: Config, clock: Clock, logger: Logger, orm: MikroORM): Services {
@@ -82,5 +86,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     passwordChange: new PasswordChangeService(passwords, emailTokens, sessions, mailer),
     emailChange: new EmailChangeService(config, clock, emailTokens, mailer),
     accountDeletion: new AccountDeletionService(reauthentication, sessions, mailer),
+    socialProviders: new SocialProviders(config.social),
+    socialAccounts: new SocialAccountService(clock, sessions),
   };
 }

@@ -8,6 +8,7 @@ import { EmailChangeResolver } from '../features/email-change/email-change.resol
 import { EmailVerificationResolver } from '../features/email-verification/email-verification.resolver';
 import { PasswordChangeResolver } from '../features/password-change/password-change.resolver';
 import { PasswordResetResolver } from '../features/password-reset/password-reset.resolver';
+import { SocialLoginResolver } from '../features/social-login/social-login.resolver';
 import { ApiTokensResolver } from '../features/api-tokens/api-tokens.resolver';
 import { CredentialsResolver } from '../features/credentials/credentials.resolver';
 import { RegistrationResolver } from '../features/registration/registration.resolver';
@@ -26,6 +27,7 @@ const resolvers: NonEmptyArray<Function> = [
   PasswordChangeResolver,
   EmailChangeResolver,
   AccountDeletionResolver,
+  SocialLoginResolver,
 ];
 
 /** Builds the executable schema; also what `npm run schema` prints into schema.graphql. */

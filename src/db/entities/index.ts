@@ -2,12 +2,13 @@ import { ApiToken } from './api-token.entity';
 import { EmailToken } from './email-token.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
+import { SocialAccount } from './social-account.entity';
 import { User } from './user.entity';
 
 export { ApiTokenScope } from './api-token.entity';
 export { CredentialKind } from './credential-kind';
 export { EmailTokenPurpose } from './email-token.entity';
-export { ApiToken, EmailToken, RefreshToken, Session, User };
+export { ApiToken, EmailToken, RefreshToken, Session, SocialAccount, User };
 
 /** Every entity, listed explicitly: no folder scanning, so tsc, tsx and vitest all see the same set. */
-export const entities = [User, Session, RefreshToken, ApiToken, EmailToken];
+export const entities = [User, Session, RefreshToken, ApiToken, EmailToken, SocialAccount];

@@ -1,23 +1,17 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context, UserContext } from '../../context/context';
 import { CredentialKind } from '../../db/entities';
-import { AuthResult, AuthSuccess, pendingStep, PendingStepKind } from '../../graphql/auth-result';
-import { localeOf } from '../../mail/locale';
+import { AuthResult, AuthSuccess } from '../../graphql/auth-result';
 import { LoginInput } from './login.input';
-import { signIn, signOut } from './sign-in';
+import { completeSignIn, signOut } from './sign-in';
 
 @Resolver()
 export class SessionsResolver {
   @Mutation(() => AuthResult, { description: 'Signs in with email and password.' })
   async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<typeof AuthResult> {
     const user = await ctx.services.login.authenticate(ctx.em, input);
-    if (ctx.services.config.accountEmails.verification === 'mandatory' && !user.emailVerifiedAt) {
-      // Only someone with the password learns that the address is unverified.
-      await ctx.em.flush(); // keep a rehashed password
-      await ctx.services.emailVerification.send(ctx.em, user, localeOf(ctx.req));
-      return pendingStep(PendingStepKind.VERIFY_EMAIL);
-    }
-    return signIn(ctx, user, input.credentials ?? CredentialKind.COOKIE);
+    // Only someone with the password learns that the address is unverified.
+    return completeSignIn(ctx, user, input.credentials ?? CredentialKind.COOKIE);
   }
 
   @Mutation(() => Boolean, {

@@ -2,12 +2,26 @@ import type { Request } from 'express';
 import type { Context } from '../../context/context';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../../context/session-cookie';
 import { CredentialKind, type User } from '../../db/entities';
-import { AuthSuccess } from '../../graphql/auth-result';
+import { AuthSuccess, type PendingStep, pendingStep, PendingStepKind } from '../../graphql/auth-result';
+import { localeOf } from '../../mail/locale';
 import type { SessionOrigin } from './session.service';
 
 /** Where a sign-in came from, recorded on the session (shown in the credentials list). */
 export function originOf(req: Request): SessionOrigin {
   return { ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
+}
+
+/**
+ * After the user proved who they are (password, provider): with mandatory verification an
+ * unverified address gets a verification mail and PendingStep VERIFY_EMAIL; otherwise, signIn.
+ */
+export async function completeSignIn(ctx: Context, user: User, kind: CredentialKind): Promise<AuthSuccess | PendingStep> {
+  if (ctx.services.config.accountEmails.verification === 'mandatory' && !user.emailVerifiedAt) {
+    await ctx.em.flush(); // keep what the proof changed (a rehashed password, a linked identity)
+    await ctx.services.emailVerification.send(ctx.em, user, localeOf(ctx.req));
+    return pendingStep(PendingStepKind.VERIFY_EMAIL);
+  }
+  return signIn(ctx, user, kind);
 }
 
 /**

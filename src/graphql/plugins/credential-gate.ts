@@ -20,6 +20,7 @@ const SIGN_IN_FIELDS = new Set([
   'verifyEmail',
   'verifyEmailCode',
   'confirmEmailChange',
+  'socialLogin',
   '__typename',
 ]);
 

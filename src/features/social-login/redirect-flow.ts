@@ -1,0 +1,127 @@
+import cookieParser from 'cookie-parser';
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import type { Context } from '../../context/context';
+import { isSecureRequest } from '../../context/session-cookie';
+import { CredentialKind } from '../../db/entities';
+import { AuthError } from '../../errors';
+import { escapeHtml } from '../../mail/templates/layout';
+import type { Services } from '../../services';
+import { completeSignIn } from '../sessions/sign-in';
+
+const FLOW_COOKIE = 'gatehouse_oauth';
+const FLOW_LIFETIME_MS = 10 * 60 * 1000; // RFC 9700: short-lived authorization state
+
+/** What the browser carries between leaving for the provider and coming back, signed. */
+const flowSchema = z.object({
+  provider: z.string(),
+  state: z.string(),
+  nonce: z.string(),
+  verifier: z.string(),
+  returnTo: z.string(),
+  expiresAt: z.number(),
+});
+type Flow = z.infer<typeof flowSchema>;
+
+type ContextBuilder = (args: { req: Request; res: Response }) => Promise<Context>;
+
+/**
+ * The browser redirect flow: GET /auth/:provider sends the browser to the provider with PKCE
+ * (S256), state and nonce kept in a short-lived, signed, HttpOnly cookie (`__Host-` over https);
+ * GET /auth/:provider/callback checks them all, signs in with the session cookie and redirects to
+ * an allow-listed `returnTo`. Any failure ends on an error page, without a session.
+ */
+export function createRedirectFlowRoutes(services: Services, buildContext: ContextBuilder): Router {
+  const { config } = services;
+  const router = Router();
+  router.use('/auth', cookieParser([...config.secretKeys]));
+  const cookieName = (req: Request) => (isSecureRequest(config, req) ? `__Host-${FLOW_COOKIE}` : FLOW_COOKIE);
+  const cookieOptions = (req: Request) => ({ httpOnly: true, sameSite: 'lax' as const, path: '/', secure: isSecureRequest(config, req) });
+  const callbackUrl = (providerId: string) => `${config.publicUrl}/auth/${encodeURIComponent(providerId)}/callback`;
+
+  router.get('/auth/:provider', async (req, res) => {
+    const provider = services.socialProviders.list().find((p) => p.id === req.params.provider);
+    if (!provider) return errorPage(res, 404, 'There is no such sign-in provider.');
+    const returnTo = typeof req.query.returnTo === 'string' ? req.query.returnTo : config.social.returnToUrls[0]!;
+    // Exact match only: no prefix, pattern or normalisation, so no open redirect (SEC-49).
+    if (!config.social.returnToUrls.includes(returnTo)) return errorPage(res, 400, 'This return address is not allowed.');
+    const client = await import('openid-client');
+    const flow: Flow = {
+      provider: provider.id,
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      verifier: client.randomPKCECodeVerifier(),
+      returnTo,
+      expiresAt: Date.now() + FLOW_LIFETIME_MS,
+    };
+    try {
+      const url = await provider.authorizationUrl({
+        redirectUri: callbackUrl(provider.id),
+        state: flow.state,
+        nonce: flow.nonce,
+        codeChallenge: await client.calculatePKCECodeChallenge(flow.verifier),
+      });
+      res.cookie(cookieName(req), JSON.stringify(flow), { ...cookieOptions(req), signed: true, maxAge: FLOW_LIFETIME_MS });
+      res.redirect(302, url.toString());
+    } catch (error) {
+      failed(res, error);
+    }
+  });
+
+  router.get('/auth/:provider/callback', async (req, res) => {
+    const flow = readFlow(req, cookieName(req));
+    res.clearCookie(cookieName(req), cookieOptions(req)); // single use, whatever happens next
+    if (!flow || flow.provider !== req.params.provider || flow.expiresAt < Date.now()) {
+      return errorPage(res, 400, 'This sign-in attempt is not valid any more. Please start again.');
+    }
+    if (typeof req.query.error === 'string' || typeof req.query.code !== 'string') {
+      return errorPage(res, 400, 'The provider did not sign you in.');
+    }
+    try {
+      const provider = services.socialProviders.get(flow.provider);
+      const identity = await provider.exchangeCode({
+        code: req.query.code,
+        codeVerifier: flow.verifier,
+        redirectUri: callbackUrl(provider.id),
+        state: typeof req.query.state === 'string' ? req.query.state : '',
+        nonce: flow.nonce,
+      });
+      const ctx = await buildContext({ req, res });
+      const user = await services.socialAccounts.signInWith(ctx.em, provider, identity);
+      const result = await completeSignIn(ctx, user, CredentialKind.COOKIE);
+      if (!('user' in result)) return errorPage(res, 403, 'Confirm your email address first: we have sent you a link.');
+      res.redirect(303, flow.returnTo);
+    } catch (error) {
+      failed(res, error);
+    }
+  });
+
+  function failed(res: Response, error: unknown): void {
+    if (error instanceof AuthError) {
+      if (error.cause !== undefined) services.logger.info({ err: error.cause, code: error.code }, 'social sign-in failed');
+      return errorPage(res, 400, error.message);
+    }
+    services.logger.error({ err: error }, 'social sign-in error');
+    errorPage(res, 500, 'Something went wrong on our side. Please try again.');
+  }
+
+  function errorPage(res: Response, status: number, message: string): void {
+    const back = config.social.returnToUrls[0]!;
+    res
+      .status(status)
+      .type('html')
+      .send(`<!doctype html><html><body><h1>Sign-in failed</h1><p>${escapeHtml(message)}</p><p><a href="${escapeHtml(back)}">Back</a></p></body></html>`);
+  }
+
+  return router;
+}
+
+function readFlow(req: Request, name: string): Flow | null {
+  const raw = (req.signedCookies as Record<string, unknown>)[name];
+  if (typeof raw !== 'string') return null;
+  try {
+    return flowSchema.parse(JSON.parse(raw));
+  } catch {
+    return null;
+  }
+}
