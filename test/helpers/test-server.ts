@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
@@ -62,7 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const logger = createLogger(config, options.logDestination);
   const orm = await connectOrm(databaseUrl, logger);
   const app = await createApp({ config, orm, clock: options.clock, logger });
-  const port = await app.listen(0, '127.0.0.1');
+  const port = await app.listen(config.port, '127.0.0.1'); // 0 (any free port) unless the test chose one
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     baseUrl,
@@ -81,4 +82,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 /** Runs SQL on the server's own database, for arranging and inspecting state directly. */
 export async function sql<T = Record<string, unknown>>(server: TestServer, query: string, params: unknown[] = []): Promise<T[]> {
   return server.orm.em.getConnection().execute<T[]>(query, params);
+}
+
+/** A port that is free now, for a server whose PUBLIC_URL must be known before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

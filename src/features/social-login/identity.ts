@@ -13,5 +13,5 @@ export function identityFrom(provider: SocialProvider, input: SocialLoginInput, 
   if (!config.social.redirectUris.includes(input.redirectUri)) {
     throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'redirectUri', message: 'This redirect URI is not allowed.' });
   }
-  return provider.exchangeCode({ code: input.code, codeVerifier: input.codeVerifier, redirectUri: input.redirectUri, nonce: input.nonce });
+  return provider.exchangeCode({ code: input.code, codeVerifier: input.codeVerifier, redirectUri: input.redirectUri, nonce: input.nonce, iss: input.iss });
 }

@@ -25,6 +25,8 @@ export interface CodeExchange {
   /** The state to expect (redirect flow); undefined when the client handled state itself. */
   state?: string;
   nonce?: string | null;
+  /** The `iss` parameter of the authorization response (RFC 9207), when the provider sends one. */
+  iss?: string | null;
 }
 
 // ID-token algorithms we accept from providers: asymmetric only (RFC 8725 §3.1).
@@ -71,6 +73,7 @@ export class SocialProvider {
     const callback = new URL(exchange.redirectUri);
     callback.searchParams.set('code', exchange.code);
     if (exchange.state !== undefined) callback.searchParams.set('state', exchange.state);
+    if (exchange.iss) callback.searchParams.set('iss', exchange.iss);
     const oidc = this.settings.kind === 'oidc';
     const tokens = await this.guard(() =>
       client.authorizationCodeGrant(config, callback, {

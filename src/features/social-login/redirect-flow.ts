@@ -85,6 +85,7 @@ export function createRedirectFlowRoutes(services: Services, buildContext: Conte
         redirectUri: callbackUrl(provider.id),
         state: typeof req.query.state === 'string' ? req.query.state : '',
         nonce: flow.nonce,
+        iss: typeof req.query.iss === 'string' ? req.query.iss : null,
       });
       const ctx = await buildContext({ req, res });
       const user = await services.socialAccounts.signInWith(ctx.em, provider, identity);

@@ -39,6 +39,12 @@ export class SocialLoginInput {
   @Field(() => String, { nullable: true, description: 'Must be one of OAUTH_REDIRECT_URIS, exactly.' })
   redirectUri?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The `iss` parameter of the authorization response, when the provider sends one (RFC 9207 mix-up defence).',
+  })
+  iss?: string | null;
+
   @Field(() => String, { nullable: true })
   idToken?: string | null;
 
