@@ -22,8 +22,8 @@ export interface CodeExchange {
   code: string;
   codeVerifier: string;
   redirectUri: string;
-  /** The state to expect (redirect flow); undefined when the client handled state itself. */
-  state?: string;
+  /** Redirect flow: the state the provider sent back, and the one we issued (from the flow cookie). */
+  state?: { received: string; expected: string };
   nonce?: string | null;
   /** The `iss` parameter of the authorization response (RFC 9207), when the provider sends one. */
   iss?: string | null;
@@ -72,13 +72,14 @@ export class SocialProvider {
     const config = await this.config();
     const callback = new URL(exchange.redirectUri);
     callback.searchParams.set('code', exchange.code);
-    if (exchange.state !== undefined) callback.searchParams.set('state', exchange.state);
+    if (exchange.state) callback.searchParams.set('state', exchange.state.received);
     if (exchange.iss) callback.searchParams.set('iss', exchange.iss);
     const oidc = this.settings.kind === 'oidc';
     const tokens = await this.guard(() =>
       client.authorizationCodeGrant(config, callback, {
         pkceCodeVerifier: exchange.codeVerifier,
-        expectedState: exchange.state ?? client.skipStateCheck,
+        // An app calling socialLogin checked state itself; the redirect flow checks it here.
+        expectedState: exchange.state ? exchange.state.expected : client.skipStateCheck,
         ...(oidc ? { expectedNonce: exchange.nonce ?? undefined, idTokenExpected: true } : {}),
       }),
     );

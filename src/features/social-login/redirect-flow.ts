@@ -83,7 +83,7 @@ export function createRedirectFlowRoutes(services: Services, buildContext: Conte
         code: req.query.code,
         codeVerifier: flow.verifier,
         redirectUri: callbackUrl(provider.id),
-        state: typeof req.query.state === 'string' ? req.query.state : '',
+        state: { received: typeof req.query.state === 'string' ? req.query.state : '', expected: flow.state },
         nonce: flow.nonce,
         iss: typeof req.query.iss === 'string' ? req.query.iss : null,
       });
