@@ -101,3 +101,36 @@ describe('development configuration', () => {
     expect(problems).toHaveLength(2);
   });
 });
+
+describe('social providers configuration', () => {
+  const base = () => ({ GATEHOUSE_DATA_DIR: dataDir() });
+
+  it('reads any OIDC issuer from GATEHOUSE_OIDC_<ID>_*, plus Google and GitHub', () => {
+    const config = loadConfig({
+      ...base(),
+      GATEHOUSE_OIDC_KEYCLOAK_ISSUER: 'https://sso.example.com/realms/main',
+      GATEHOUSE_OIDC_KEYCLOAK_CLIENT_ID: 'gatehouse',
+      GATEHOUSE_OIDC_KEYCLOAK_CLIENT_SECRET: 's3cret',
+      GATEHOUSE_OIDC_KEYCLOAK_SCOPES: 'email profile groups',
+      GOOGLE_CLIENT_ID: 'g-id',
+      GOOGLE_CLIENT_SECRET: 'g-secret',
+      GITHUB_CLIENT_ID: 'gh-id',
+      GITHUB_CLIENT_SECRET: 'gh-secret',
+    });
+    expect(config.social.providers.map((p) => [p.id, p.kind, p.issuer])).toEqual([
+      ['google', 'oidc', 'https://accounts.google.com'],
+      ['github', 'github', 'https://github.com'],
+      ['keycloak', 'oidc', 'https://sso.example.com/realms/main'],
+    ]);
+    expect(config.social.providers[2]!.scopes).toEqual(['openid', 'email', 'profile', 'groups']);
+    expect(config.social.redirectUris).toEqual(['http://localhost:3000/auth/callback']);
+  });
+
+  it('refuses an http:// issuer unless OIDC_ALLOW_INSECURE=true, and incomplete providers', () => {
+    const insecure = { GATEHOUSE_OIDC_DEV_ISSUER: 'http://localhost:9000', GATEHOUSE_OIDC_DEV_CLIENT_ID: 'a', GATEHOUSE_OIDC_DEV_CLIENT_SECRET: 'b' };
+    expect(problemsOf({ ...base(), ...insecure }).join()).toMatch(/OIDC_ALLOW_INSECURE/);
+    expect(loadConfig({ ...base(), ...insecure, OIDC_ALLOW_INSECURE: 'true' }).social.providers[0]!.id).toBe('dev');
+    expect(problemsOf({ ...base(), GOOGLE_CLIENT_ID: 'only-the-id' }).join()).toMatch(/GOOGLE_CLIENT_SECRET/);
+    expect(problemsOf({ ...base(), GATEHOUSE_OIDC_X_ISSUER: 'https://x.example' }).join()).toMatch(/GATEHOUSE_OIDC_X_CLIENT_ID/);
+  });
+});
