@@ -18,6 +18,7 @@ import type { Context } from './context/context';
 import { createFormatError, ErrorCode, errorMessages } from './errors';
 import { createRedirectFlowRoutes } from './features/social-login/redirect-flow';
 import { credentialGatePlugin } from './graphql/plugins/credential-gate';
+import { operationLimits } from './graphql/plugins/operation-limits';
 import { buildGatehouseSchema } from './graphql/schema';
 import { createLogger, type Logger } from './logger';
 import { createServices, type Services } from './services';
@@ -62,8 +63,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     res.json(services.accessTokens.jwks());
   });
 
+  const limits = operationLimits(config);
   const apollo = new ApolloServer<Context>({
     schema: await buildGatehouseSchema(),
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     introspection: config.graphql.introspection,
@@ -75,6 +79,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       credentialGatePlugin(),
+      ...limits.plugins,
       config.graphql.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true })
         : ApolloServerPluginLandingPageDisabled(),

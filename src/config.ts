@@ -1,5 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -12,6 +13,9 @@ export interface PasswordHashParams {
   memoryCost: number;
   timeCost: number;
   parallelism: number;
+  /** Hashes computed at once, and hashes allowed to wait; beyond that, RATE_LIMITED. */
+  concurrency: number;
+  queueLimit: number;
 }
 
 export interface SessionLifetimes {
@@ -145,6 +149,8 @@ const schema = z.object({
   PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().positive().default(MIN_ARGON2.memoryCost),
   PASSWORD_HASH_ITERATIONS: z.coerce.number().int().positive().default(MIN_ARGON2.timeCost),
   PASSWORD_HASH_PARALLELISM: z.coerce.number().int().positive().default(MIN_ARGON2.parallelism),
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().positive().default(Math.max(2, availableParallelism())),
+  PASSWORD_HASH_QUEUE_LIMIT: z.coerce.number().int().min(0).default(64),
   FRONTEND_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   CORS_ORIGINS: list.optional(),
   TRUST_PROXY: z.string().optional(),
@@ -241,6 +247,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       memoryCost: e.PASSWORD_HASH_MEMORY_KIB,
       timeCost: e.PASSWORD_HASH_ITERATIONS,
       parallelism: e.PASSWORD_HASH_PARALLELISM,
+      concurrency: e.PASSWORD_HASH_CONCURRENCY,
+      queueLimit: e.PASSWORD_HASH_QUEUE_LIMIT,
     },
     corsOrigins: e.CORS_ORIGINS ?? [new URL(e.FRONTEND_URL).origin, ...(production ? [] : SANDBOX_ORIGINS)],
     frontendUrl: e.FRONTEND_URL,

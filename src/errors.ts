@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { accountEmailErrors } from './features/account-emails/account-emails.errors';
 import { apiTokenErrors } from './features/api-tokens/api-tokens.errors';
+import { rateLimitErrors } from './features/rate-limits/rate-limits.errors';
 import { registrationErrors } from './features/registration/registration.errors';
 import { socialLoginErrors } from './features/social-login/social-login.errors';
 import { sessionErrors } from './features/sessions/sessions.errors';
@@ -22,6 +23,7 @@ export const errorMessages = {
   ...apiTokenErrors,
   ...accountEmailErrors,
   ...socialLoginErrors,
+  ...rateLimitErrors,
 } as const;
 export type ErrorCode = keyof typeof errorMessages;
 export const ErrorCode = Object.fromEntries(Object.keys(errorMessages).map((k) => [k, k])) as {
@@ -37,6 +39,8 @@ export interface AuthErrorOptions {
   cause?: unknown;
   /** HTTP status for errors raised before execution (the whole request fails). */
   http?: number;
+  /** Further public extensions, e.g. `retryAfter` (seconds) for RATE_LIMITED. */
+  extensions?: Record<string, unknown>;
 }
 
 /** An error a client caused or may see. Only `code`, `message` and `field` reach the wire. */
@@ -45,7 +49,7 @@ export class AuthError extends GraphQLError {
   readonly field: string | undefined;
 
   constructor(code: ErrorCode, options: AuthErrorOptions = {}) {
-    const extensions: Record<string, unknown> = { code };
+    const extensions: Record<string, unknown> = { code, ...options.extensions };
     if (options.field) extensions.field = options.field;
     if (options.http) extensions.http = { status: options.http };
     super(options.message ?? errorMessages[code], { extensions });

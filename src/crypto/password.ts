@@ -1,6 +1,8 @@
 import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
 import type { PasswordHashParams } from '../config';
+import { AuthError, ErrorCode } from '../errors';
+import { WorkLimiter } from './work-limiter';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -18,21 +20,29 @@ export function passwordLength(password: string): number {
  */
 export class PasswordHasher {
   private dummyHash: Promise<string> | undefined;
+  private readonly argon2Params: { memoryCost: number; timeCost: number; parallelism: number };
+  private readonly limiter: WorkLimiter;
 
-  constructor(private readonly params: PasswordHashParams) {}
+  constructor(params: PasswordHashParams) {
+    this.argon2Params = { memoryCost: params.memoryCost, timeCost: params.timeCost, parallelism: params.parallelism };
+    this.limiter = new WorkLimiter(params.concurrency, params.queueLimit);
+  }
 
   /** Hashes a password as received: no trimming or normalisation (SEC-02). */
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, ...this.params });
+    return this.limited(() => argon2.hash(password, { type: argon2.argon2id, ...this.argon2Params }));
   }
 
   /** Verifies against a stored PHC string; a malformed hash is a failed verification, not a crash. */
-  async verify(hash: string, password: string): Promise<boolean> {
-    try {
-      return await argon2.verify(hash, password);
-    } catch {
-      return false;
-    }
+  verify(hash: string, password: string): Promise<boolean> {
+    return this.limited(() => argon2.verify(hash, password).catch(() => false));
+  }
+
+  /** Bounded concurrency (SEC-05): overflow is RATE_LIMITED at once, not a growing heap. */
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    const result = await this.limiter.run(work);
+    if (!result) throw new AuthError(ErrorCode.RATE_LIMITED, { extensions: { retryAfter: 1 }, cause: new Error('password hashing saturated') });
+    return result.value;
   }
 
   /** Verifies against `hash`, or spends the same work on the dummy hash when there is none. */
@@ -45,7 +55,7 @@ export class PasswordHasher {
    * the same work as a wrong password (no timing oracle for account existence).
    */
   async verifyDummy(password: string): Promise<false> {
-    this.dummyHash ??= this.hash(randomBytes(32).toString('base64url'));
+    this.dummyHash ??= argon2.hash(randomBytes(32).toString('base64url'), { type: argon2.argon2id, ...this.argon2Params });
     await this.verify(await this.dummyHash, password);
     return false;
   }
@@ -53,7 +63,7 @@ export class PasswordHasher {
   /** True when a stored hash was made with other parameters than the configured ones. */
   needsRehash(hash: string): boolean {
     try {
-      return argon2.needsRehash(hash, { ...this.params }) || !hash.startsWith('$argon2id$');
+      return argon2.needsRehash(hash, { ...this.argon2Params }) || !hash.startsWith('$argon2id$');
     } catch {
       return true;
     }
