@@ -66,7 +66,8 @@ describe('production configuration', () => {
 describe('development configuration', () => {
   it('defaults to argon2id m=19456 KiB, t=2, p=1 and ASVS level 2 session lifetimes', () => {
     const config = loadConfig({ GATEHOUSE_DATA_DIR: dataDir() });
-    expect(config.passwordHash).toEqual({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    expect(config.passwordHash).toMatchObject({ memoryCost: 19_456, timeCost: 2, parallelism: 1, queueLimit: 64 });
+    expect(config.passwordHash.concurrency).toBeGreaterThanOrEqual(2);
     expect(config.session).toMatchObject({ idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 43_200 });
     expect(config.port).toBe(4000);
     expect(config.databaseUrl).toBeUndefined();
