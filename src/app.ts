@@ -124,6 +124,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await apollo.stop();
       await services.revokedSessions.stop();
       await services.outbox.close();
+      await services.rateLimits.close();
     },
   };
 }

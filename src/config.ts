@@ -65,6 +65,7 @@ export interface Config {
   graphql: { introspection: boolean; landingPage: boolean; maskSchemaDetails: boolean };
   mail: MailConfig;
   accountEmails: AccountEmailConfig;
+  rateLimits: RateLimitConfig;
   /** This server's own public base URL, for the redirect flow's callback (never taken from Host). */
   publicUrl: string;
   social: SocialConfig;
@@ -78,6 +79,68 @@ export interface MailConfig {
   productName: string;
   /** Frontend paths the links in mails point to; the token is added as `?token=`. */
   paths: { verifyEmail: string; resetPassword: string; confirmEmailChange: string };
+}
+
+/** A limit: `points` uses per `seconds`, per key (account, client address, …). */
+export interface RateLimit {
+  points: number;
+  seconds: number;
+}
+
+export const RATE_LIMIT_NAMES = [
+  'login_ip',
+  'login_failed_ip',
+  'login_failed_account',
+  'register_ip',
+  'password_reset_ip',
+  'password_reset_email',
+  'verification_ip',
+  'verify_code_ip',
+  'refresh_ip',
+  'social_login_ip',
+] as const;
+export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  /** Redis instead of PostgreSQL for the counters. */
+  redisUrl: string | undefined;
+  /** Namespace of the counters' keys, for a Redis shared with other applications. */
+  keyPrefix: string;
+  limits: Readonly<Record<RateLimitName, RateLimit>>;
+}
+
+/**
+ * Defaults modelled on django-allauth's, and the OWASP Authentication cheat sheet: failed logins
+ * 5 per 5 minutes per account and 10 per minute per address; logins 30 per minute per address.
+ * Each can be overridden as RATE_LIMIT_<NAME>=<points>/<seconds>, e.g. RATE_LIMIT_LOGIN_IP=60/60.
+ */
+const DEFAULT_RATE_LIMITS: Record<RateLimitName, RateLimit> = {
+  login_ip: { points: 30, seconds: 60 },
+  login_failed_ip: { points: 10, seconds: 60 },
+  login_failed_account: { points: 5, seconds: 300 },
+  register_ip: { points: 10, seconds: 60 },
+  password_reset_ip: { points: 5, seconds: 60 },
+  password_reset_email: { points: 5, seconds: 60 },
+  verification_ip: { points: 5, seconds: 60 },
+  verify_code_ip: { points: 10, seconds: 60 },
+  refresh_ip: { points: 150, seconds: 300 },
+  social_login_ip: { points: 30, seconds: 60 },
+};
+
+function rateLimits(env: Env): Record<RateLimitName, RateLimit> {
+  const problems: string[] = [];
+  const limits = { ...DEFAULT_RATE_LIMITS };
+  for (const name of RATE_LIMIT_NAMES) {
+    const variable = `RATE_LIMIT_${name.toUpperCase()}`;
+    const value = env[variable];
+    if (value === undefined) continue;
+    const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+    if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) problems.push(`${variable} must look like 5/300 (points/seconds)`);
+    else limits[name] = { points: Number(match[1]), seconds: Number(match[2]) };
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return limits;
 }
 
 export interface SocialProviderConfig {
@@ -196,6 +259,9 @@ const schema = z.object({
   OAUTH_REDIRECT_URIS: list.optional(),
   AUTH_RETURN_TO_URLS: list.optional(),
   OIDC_ALLOW_INSECURE: bool.default(false),
+  RATE_LIMITS_ENABLED: bool.default(true),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('gatehouse'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -272,6 +338,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       emailChangeTokenTtlSeconds: e.EMAIL_CHANGE_TOKEN_TTL_SECONDS,
       resendCooldownSeconds: e.EMAIL_RESEND_COOLDOWN_SECONDS,
     },
+    rateLimits: { enabled: e.RATE_LIMITS_ENABLED, redisUrl: e.REDIS_URL, keyPrefix: e.RATE_LIMIT_KEY_PREFIX, limits: rateLimits(env) },
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     social: {
       providers: socialProviders(env, e),

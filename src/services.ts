@@ -10,6 +10,7 @@ import { EmailChangeService } from './features/email-change/email-change.service
 import { EmailVerificationService } from './features/email-verification/email-verification.service';
 import { PasswordChangeService } from './features/password-change/password-change.service';
 import { PasswordResetService } from './features/password-reset/password-reset.service';
+import { RateLimitService } from './features/rate-limits/rate-limit.service';
 import { ReauthenticationService } from './features/reauthentication/reauthentication.service';
 import { RegistrationService } from './features/registration/registration.service';
 import { LoginService } from './features/sessions/login.service';
@@ -48,10 +49,12 @@ export interface Services {
   accountDeletion: AccountDeletionService;
   socialProviders: SocialProviders;
   socialAccounts: SocialAccountService;
+  rateLimits: RateLimitService;
 }
 
 export function createServices(config: Config, clock: Clock, logger: Logger, orm: MikroORM): Services {
   const passwords = new PasswordHasher(config.passwordHash);
+  const rateLimits = new RateLimitService(config, orm.config.get('clientUrl')!, logger);
   const revokedSessions = new RevokedSessions({
     databaseUrl: orm.config.get('clientUrl')!,
     retentionSeconds: config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS,
@@ -63,7 +66,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const mailer = new Mailer(config, outbox);
   const emailTokens = new EmailTokenService(config, clock);
   const emailVerification = new EmailVerificationService(config, clock, emailTokens, mailer);
-  const reauthentication = new ReauthenticationService(config, clock, passwords);
+  const reauthentication = new ReauthenticationService(config, clock, passwords, rateLimits);
   return {
     config,
     clock,
@@ -71,7 +74,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     forkEm: () => orm.em.fork(),
     passwords,
     sessions,
-    login: new LoginService(passwords),
+    login: new LoginService(passwords, rateLimits),
     registration: new RegistrationService(config, clock, passwords, emailVerification, mailer),
     accessTokens,
     refreshTokens: new RefreshTokenService(config, clock, accessTokens, sessions),
@@ -83,10 +86,11 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     emailTokens,
     emailVerification,
     passwordReset: new PasswordResetService(config, clock, passwords, emailTokens, sessions, mailer),
-    passwordChange: new PasswordChangeService(passwords, emailTokens, sessions, mailer),
+    passwordChange: new PasswordChangeService(reauthentication, passwords, emailTokens, sessions, mailer),
     emailChange: new EmailChangeService(config, clock, emailTokens, mailer),
     accountDeletion: new AccountDeletionService(reauthentication, sessions, mailer),
     socialProviders: new SocialProviders(config.social),
     socialAccounts: new SocialAccountService(clock, sessions),
+    rateLimits,
   };
 }

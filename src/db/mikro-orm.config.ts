@@ -28,6 +28,8 @@ export function createOrmOptions(clientUrl: string, migrationsList?: MigrationOb
       migrationsList,
     },
     pool: { min: 0, max: 10 },
+    // Owned by rate-limiter-flexible (created by a migration): never part of the entity diff.
+    schemaGenerator: { skipTables: ['rate_limits'] },
     // Our own logger records what matters; ORM debug output could contain bound parameters.
     debug: false,
     logger: (message) => logger?.debug({ orm: message }, 'mikro-orm'),

@@ -2,6 +2,7 @@ import { Strategy as CustomStrategy } from 'passport-custom';
 import { User } from '../../db/entities';
 import { AuthError } from '../../errors';
 import { parseEmail } from '../../features/account/email';
+import { clientAddressKey } from '../../features/rate-limits/client-address';
 import type { Services } from '../../services';
 import { authenticated } from '../context';
 import { readAuthorization } from './credential-sources';
@@ -20,10 +21,11 @@ export function createBasicStrategy(services: Services): Strategy {
       const colon = decoded.indexOf(':');
       if (colon < 0) return null;
       try {
-        const user = await services.login.authenticate(requestEm(req), { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) });
+        const credentials = { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+        const user = await services.login.authenticate(requestEm(req), credentials, clientAddressKey(req));
         return authenticated(user, 'BASIC');
       } catch (error) {
-        if (error instanceof AuthError) return null;
+        if (error instanceof AuthError && error.code !== 'RATE_LIMITED') return null;
         throw error;
       }
     };

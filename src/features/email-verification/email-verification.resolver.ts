@@ -4,6 +4,7 @@ import { User } from '../../db/entities';
 import { localeOf } from '../../mail/locale';
 import { parseEmail } from '../account/email';
 import { inBackground } from '../account-emails/background';
+import { clientAddressKey } from '../rate-limits/client-address';
 
 @Resolver()
 export class EmailVerificationResolver {
@@ -11,7 +12,11 @@ export class EmailVerificationResolver {
     description:
       'Mails a new verification link and code: to the signed-in user, or to the account at `email`. Always true, whether or not such an account exists.',
   })
-  requestEmailVerification(@Arg('email', () => String, { nullable: true }) email: string | null | undefined, @Ctx() ctx: Context): boolean {
+  async requestEmailVerification(
+    @Arg('email', () => String, { nullable: true }) email: string | null | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    await ctx.services.rateLimits.consume('verification_ip', clientAddressKey(ctx.req));
     const locale = localeOf(ctx.req);
     const signedIn = ctx.caller.kind === 'user' ? ctx.caller.user.id : null;
     const address = email === null || email === undefined ? null : parseEmail(email);
@@ -30,7 +35,8 @@ export class EmailVerificationResolver {
   }
 
   @Mutation(() => User, { description: 'Verifies the address with the 6-digit code from the mail (3 attempts).' })
-  verifyEmailCode(@Arg('email', () => String) email: string, @Arg('code', () => String) code: string, @Ctx() ctx: Context): Promise<User> {
+  async verifyEmailCode(@Arg('email', () => String) email: string, @Arg('code', () => String) code: string, @Ctx() ctx: Context): Promise<User> {
+    await ctx.services.rateLimits.consume('verify_code_ip', clientAddressKey(ctx.req));
     return ctx.services.emailVerification.verifyCode(ctx.em, parseEmail(email), code.trim());
   }
 }

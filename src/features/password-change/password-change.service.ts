@@ -2,10 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthenticatedCaller } from '../../context/context';
 import type { PasswordHasher } from '../../crypto/password';
 import { EmailTokenPurpose } from '../../db/entities';
-import { AuthError, ErrorCode } from '../../errors';
 import type { Mailer } from '../../mail/mailer';
-import { assertPasswordAcceptable, assertPasswordNotOversized } from '../account/password-policy';
+import { assertPasswordAcceptable } from '../account/password-policy';
 import type { EmailTokenService } from '../account-emails/email-token.service';
+import type { ReauthenticationService } from '../reauthentication/reauthentication.service';
 import type { SessionService } from '../sessions/session.service';
 
 export interface PasswordChange {
@@ -16,6 +16,7 @@ export interface PasswordChange {
 /** Changing a known password (ASVS 6.2.3; SEC-06, SEC-07). */
 export class PasswordChangeService {
   constructor(
+    private readonly reauthentication: ReauthenticationService,
     private readonly passwords: PasswordHasher,
     private readonly tokens: EmailTokenService,
     private readonly sessions: SessionService,
@@ -28,11 +29,8 @@ export class PasswordChangeService {
    */
   async changePassword(em: EntityManager, caller: AuthenticatedCaller, input: PasswordChange, locale: string): Promise<void> {
     const { user } = caller;
-    assertPasswordNotOversized(input.currentPassword, 'currentPassword');
     assertPasswordAcceptable(input.newPassword, 'newPassword');
-    if (!(await this.passwords.verifyOrDummy(user.passwordHash, input.currentPassword))) {
-      throw new AuthError(ErrorCode.INVALID_CREDENTIALS, { field: 'currentPassword', message: 'The current password is not correct.' });
-    }
+    await this.reauthentication.verifyPassword(caller, input.currentPassword, 'currentPassword');
     user.passwordHash = await this.passwords.hash(input.newPassword);
     await em.flush();
     await this.sessions.revokeOtherSessions(em, user.id, caller.sessionId, 'password_changed');

@@ -3,6 +3,7 @@ import type { Context } from '../../context/context';
 import { localeOf } from '../../mail/locale';
 import { parseEmail } from '../account/email';
 import { inBackground } from '../account-emails/background';
+import { clientAddressKey } from '../rate-limits/client-address';
 
 @InputType()
 export class ResetPasswordInput {
@@ -18,8 +19,11 @@ export class PasswordResetResolver {
   @Mutation(() => Boolean, {
     description: 'Mails a reset link if an account has this address. Always true, in the same time, whether or not it has.',
   })
-  requestPasswordReset(@Arg('email', () => String) email: string, @Ctx() ctx: Context): boolean {
+  async requestPasswordReset(@Arg('email', () => String) email: string, @Ctx() ctx: Context): Promise<boolean> {
     const address = parseEmail(email);
+    // Keyed on the address typed, account or not: the limit itself reveals nothing (SEC-14, SEC-25).
+    await ctx.services.rateLimits.consume('password_reset_ip', clientAddressKey(ctx.req));
+    await ctx.services.rateLimits.consume('password_reset_email', address);
     const locale = localeOf(ctx.req);
     // The lookup happens after answering, so nothing about the answer depends on the account.
     inBackground(ctx.services, (em) => ctx.services.passwordReset.sendResetLink(em, address, locale));

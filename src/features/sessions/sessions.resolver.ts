@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context, UserContext } from '../../context/context';
 import { CredentialKind } from '../../db/entities';
 import { AuthResult, AuthSuccess } from '../../graphql/auth-result';
+import { clientAddressKey } from '../rate-limits/client-address';
 import { LoginInput } from './login.input';
 import { completeSignIn, signOut } from './sign-in';
 
@@ -9,7 +10,7 @@ import { completeSignIn, signOut } from './sign-in';
 export class SessionsResolver {
   @Mutation(() => AuthResult, { description: 'Signs in with email and password.' })
   async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<typeof AuthResult> {
-    const user = await ctx.services.login.authenticate(ctx.em, input);
+    const user = await ctx.services.login.authenticate(ctx.em, input, clientAddressKey(ctx.req));
     // Only someone with the password learns that the address is unverified.
     return completeSignIn(ctx, user, input.credentials ?? CredentialKind.COOKIE);
   }
@@ -28,6 +29,7 @@ export class SessionsResolver {
     description: 'Exchanges a refresh token for a new access token and a new refresh token (the old one stops working).',
   })
   async refreshToken(@Arg('refreshToken', () => String) refreshToken: string, @Ctx() ctx: Context): Promise<typeof AuthResult> {
+    await ctx.services.rateLimits.consume('refresh_ip', clientAddressKey(ctx.req));
     const issued = await ctx.services.refreshTokens.rotate(ctx.em, refreshToken);
     return Object.assign(new AuthSuccess(), {
       user: issued.session.user,

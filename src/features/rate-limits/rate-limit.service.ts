@@ -1,0 +1,73 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Config, RateLimitName } from '../../config';
+import { AuthError, ErrorCode } from '../../errors';
+import type { Logger } from '../../logger';
+
+export type { RateLimitName };
+
+/**
+ * Named limits over rate-limiter-flexible, stored in PostgreSQL (shared by every instance) or in
+ * Redis when REDIS_URL is set. Each use is one atomic upsert/increment, so concurrent requests
+ * never get past a limit together (SEC-13). Counting happens where a resolver does the work,
+ * so aliases and batches are counted one by one (SEC-12).
+ */
+export class RateLimitService {
+  private readonly limiters = new Map<RateLimitName, RateLimiterAbstract>();
+  private readonly close_: () => Promise<void>;
+
+  constructor(config: Config, databaseUrl: string, logger: Logger) {
+    const { enabled, redisUrl, keyPrefix, limits } = config.rateLimits;
+    if (!enabled) {
+      this.close_ = async () => {};
+      return;
+    }
+    const store = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect: false }) : new pg.Pool({ connectionString: databaseUrl, max: 5 });
+    store.on('error', (error: Error) => logger.warn({ err: error }, 'rate-limit store error'));
+    for (const [name, { points, seconds }] of Object.entries(limits) as [RateLimitName, { points: number; seconds: number }][]) {
+      const options = { keyPrefix: `${keyPrefix}:${name}`, points, duration: seconds };
+      this.limiters.set(
+        name,
+        redisUrl
+          ? new RateLimiterRedis({ ...options, storeClient: store })
+          : new RateLimiterPostgres({ ...options, storeClient: store, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false }),
+      );
+    }
+    this.close_ = async () => {
+      if (store instanceof pg.Pool) await store.end();
+      else store.disconnect();
+    };
+  }
+
+  /** Uses one point of `name` for `key`, or throws RATE_LIMITED with the seconds to wait. */
+  async consume(name: RateLimitName, key: string): Promise<void> {
+    const limiter = this.limiters.get(name);
+    if (!limiter) return;
+    try {
+      await limiter.consume(key);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) throw limited(rejection);
+      throw rejection;
+    }
+  }
+
+  /** Gives a point back (a login that succeeded was not a failure after all). */
+  async reward(name: RateLimitName, key: string): Promise<void> {
+    await this.limiters.get(name)?.reward(key, 1);
+  }
+
+  /** Forgets `key` under `name` (an unlocked account starts afresh). */
+  async reset(name: RateLimitName, key: string): Promise<void> {
+    await this.limiters.get(name)?.delete(key);
+  }
+
+  close(): Promise<void> {
+    return this.close_();
+  }
+}
+
+function limited(rejection: RateLimiterRes): AuthError {
+  const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+  return new AuthError(ErrorCode.RATE_LIMITED, { extensions: { retryAfter }, http: 429 });
+}
