@@ -66,6 +66,7 @@ export interface Config {
   mail: MailConfig;
   accountEmails: AccountEmailConfig;
   rateLimits: RateLimitConfig;
+  passwordScreening: { hibpEnabled: boolean; hibpApiUrl: string; hibpFailClosed: boolean };
   /** This server's own public base URL, for the redirect flow's callback (never taken from Host). */
   publicUrl: string;
   social: SocialConfig;
@@ -260,6 +261,9 @@ const schema = z.object({
   AUTH_RETURN_TO_URLS: list.optional(),
   OIDC_ALLOW_INSECURE: bool.default(false),
   RATE_LIMITS_ENABLED: bool.default(true),
+  HIBP_ENABLED: bool.default(false),
+  HIBP_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.pwnedpasswords.com'),
+  HIBP_FAIL_CLOSED: bool.default(false),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('gatehouse'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -338,6 +342,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       emailChangeTokenTtlSeconds: e.EMAIL_CHANGE_TOKEN_TTL_SECONDS,
       resendCooldownSeconds: e.EMAIL_RESEND_COOLDOWN_SECONDS,
     },
+    passwordScreening: { hibpEnabled: e.HIBP_ENABLED, hibpApiUrl: e.HIBP_API_URL.replace(/\/$/, ''), hibpFailClosed: e.HIBP_FAIL_CLOSED },
     rateLimits: { enabled: e.RATE_LIMITS_ENABLED, redisUrl: e.REDIS_URL, keyPrefix: e.RATE_LIMIT_KEY_PREFIX, limits: rateLimits(env) },
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     social: {

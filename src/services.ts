@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import { AccessTokenSigner, CLOCK_TOLERANCE_SECONDS } from './crypto/jwt';
 import { PasswordHasher } from './crypto/password';
+import { PasswordScreening } from './features/account/password-screening';
 import { AccountDeletionService } from './features/account-deletion/account-deletion.service';
 import { EmailTokenService } from './features/account-emails/email-token.service';
 import { ApiTokenService } from './features/api-tokens/api-token.service';
@@ -50,10 +51,12 @@ export interface Services {
   socialProviders: SocialProviders;
   socialAccounts: SocialAccountService;
   rateLimits: RateLimitService;
+  passwordScreening: PasswordScreening;
 }
 
 export function createServices(config: Config, clock: Clock, logger: Logger, orm: MikroORM): Services {
   const passwords = new PasswordHasher(config.passwordHash);
+  const screening = new PasswordScreening(config, logger);
   const rateLimits = new RateLimitService(config, orm.config.get('clientUrl')!, logger);
   const revokedSessions = new RevokedSessions({
     databaseUrl: orm.config.get('clientUrl')!,
@@ -75,7 +78,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     passwords,
     sessions,
     login: new LoginService(passwords, rateLimits),
-    registration: new RegistrationService(config, clock, passwords, emailVerification, mailer),
+    registration: new RegistrationService(config, clock, passwords, screening, emailVerification, mailer),
     accessTokens,
     refreshTokens: new RefreshTokenService(config, clock, accessTokens, sessions),
     revokedSessions,
@@ -85,12 +88,13 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     mailer,
     emailTokens,
     emailVerification,
-    passwordReset: new PasswordResetService(config, clock, passwords, emailTokens, sessions, mailer),
-    passwordChange: new PasswordChangeService(reauthentication, passwords, emailTokens, sessions, mailer),
+    passwordReset: new PasswordResetService(config, clock, passwords, screening, emailTokens, sessions, mailer),
+    passwordChange: new PasswordChangeService(reauthentication, passwords, screening, emailTokens, sessions, mailer),
     emailChange: new EmailChangeService(config, clock, emailTokens, mailer),
     accountDeletion: new AccountDeletionService(reauthentication, sessions, mailer),
     socialProviders: new SocialProviders(config.social),
     socialAccounts: new SocialAccountService(clock, sessions),
     rateLimits,
+    passwordScreening: screening,
   };
 }

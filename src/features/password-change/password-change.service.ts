@@ -4,6 +4,7 @@ import type { PasswordHasher } from '../../crypto/password';
 import { EmailTokenPurpose } from '../../db/entities';
 import type { Mailer } from '../../mail/mailer';
 import { assertPasswordAcceptable } from '../account/password-policy';
+import type { PasswordScreening } from '../account/password-screening';
 import type { EmailTokenService } from '../account-emails/email-token.service';
 import type { ReauthenticationService } from '../reauthentication/reauthentication.service';
 import type { SessionService } from '../sessions/session.service';
@@ -18,6 +19,7 @@ export class PasswordChangeService {
   constructor(
     private readonly reauthentication: ReauthenticationService,
     private readonly passwords: PasswordHasher,
+    private readonly screening: PasswordScreening,
     private readonly tokens: EmailTokenService,
     private readonly sessions: SessionService,
     private readonly mailer: Mailer,
@@ -30,6 +32,7 @@ export class PasswordChangeService {
   async changePassword(em: EntityManager, caller: AuthenticatedCaller, input: PasswordChange, locale: string): Promise<void> {
     const { user } = caller;
     assertPasswordAcceptable(input.newPassword, 'newPassword');
+    await this.screening.assertNotWeak(input.newPassword, { email: user.email }, 'newPassword');
     await this.reauthentication.verifyPassword(caller, input.currentPassword, 'currentPassword');
     user.passwordHash = await this.passwords.hash(input.newPassword);
     await em.flush();

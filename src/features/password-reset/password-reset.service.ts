@@ -5,6 +5,7 @@ import type { PasswordHasher } from '../../crypto/password';
 import { EmailTokenPurpose, User } from '../../db/entities';
 import type { Mailer } from '../../mail/mailer';
 import { assertPasswordAcceptable } from '../account/password-policy';
+import type { PasswordScreening } from '../account/password-screening';
 import type { EmailTokenService } from '../account-emails/email-token.service';
 import type { SessionService } from '../sessions/session.service';
 
@@ -14,6 +15,7 @@ export class PasswordResetService {
     private readonly config: Pick<Config, 'accountEmails'>,
     private readonly clock: Clock,
     private readonly passwords: PasswordHasher,
+    private readonly screening: PasswordScreening,
     private readonly tokens: EmailTokenService,
     private readonly sessions: SessionService,
     private readonly mailer: Mailer,
@@ -38,6 +40,7 @@ export class PasswordResetService {
    */
   async resetPassword(em: EntityManager, token: string, newPassword: string, locale: string): Promise<void> {
     assertPasswordAcceptable(newPassword, 'newPassword'); // before the token is spent
+    await this.screening.assertNotWeak(newPassword, {}, 'newPassword');
     const row = await this.tokens.consume(em, token, EmailTokenPurpose.RESET_PASSWORD);
     const { user } = row;
     user.passwordHash = await this.passwords.hash(newPassword);

@@ -8,6 +8,7 @@ import { AuthError, ErrorCode } from '../../errors';
 import type { Mailer } from '../../mail/mailer';
 import { parseEmail } from '../account/email';
 import { assertPasswordAcceptable } from '../account/password-policy';
+import type { PasswordScreening } from '../account/password-screening';
 import { parseLabel } from '../account/text';
 import type { EmailVerificationService } from '../email-verification/email-verification.service';
 
@@ -28,6 +29,7 @@ export class RegistrationService {
     private readonly config: Pick<Config, 'accountEmails'>,
     private readonly clock: Clock,
     private readonly passwords: PasswordHasher,
+    private readonly screening: PasswordScreening,
     private readonly emailVerification: EmailVerificationService,
     private readonly mailer: Mailer,
   ) {}
@@ -43,6 +45,7 @@ export class RegistrationService {
     const email = parseEmail(input.email);
     assertPasswordAcceptable(input.password);
     const displayName = parseDisplayName(input.displayName);
+    await this.screening.assertNotWeak(input.password, { email });
     const mandatory = this.config.accountEmails.verification === 'mandatory';
 
     const existing = await em.findOne(User, { email });
