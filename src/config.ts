@@ -79,7 +79,7 @@ export interface MailConfig {
   from: string;
   productName: string;
   /** Frontend paths the links in mails point to; the token is added as `?token=`. */
-  paths: { verifyEmail: string; resetPassword: string; confirmEmailChange: string };
+  paths: { verifyEmail: string; resetPassword: string; confirmEmailChange: string; unlockAccount: string };
 }
 
 /** A limit: `points` uses per `seconds`, per key (account, client address, …). */
@@ -243,6 +243,7 @@ const schema = z.object({
   VERIFY_EMAIL_PATH: path.default('/verify-email'),
   RESET_PASSWORD_PATH: path.default('/reset-password'),
   CONFIRM_EMAIL_CHANGE_PATH: path.default('/confirm-email-change'),
+  UNLOCK_ACCOUNT_PATH: path.default('/unlock-account'),
   EMAIL_VERIFICATION: z.enum(['optional', 'mandatory']).default('optional'),
   EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: seconds.default(24 * 60 * 60),
   EMAIL_VERIFICATION_CODE_TTL_SECONDS: seconds.max(15 * 60).default(10 * 60),
@@ -332,7 +333,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       smtpUrl: e.SMTP_URL,
       from: e.MAIL_FROM,
       productName: e.PRODUCT_NAME,
-      paths: { verifyEmail: e.VERIFY_EMAIL_PATH, resetPassword: e.RESET_PASSWORD_PATH, confirmEmailChange: e.CONFIRM_EMAIL_CHANGE_PATH },
+      paths: {
+        verifyEmail: e.VERIFY_EMAIL_PATH,
+        resetPassword: e.RESET_PASSWORD_PATH,
+        confirmEmailChange: e.CONFIRM_EMAIL_CHANGE_PATH,
+        unlockAccount: e.UNLOCK_ACCOUNT_PATH,
+      },
     },
     accountEmails: {
       verification: e.EMAIL_VERIFICATION,

@@ -10,6 +10,7 @@ import { ApiTokenService } from './features/api-tokens/api-token.service';
 import { EmailChangeService } from './features/email-change/email-change.service';
 import { EmailVerificationService } from './features/email-verification/email-verification.service';
 import { PasswordChangeService } from './features/password-change/password-change.service';
+import { LockoutService } from './features/lockout/lockout.service';
 import { PasswordResetService } from './features/password-reset/password-reset.service';
 import { RateLimitService } from './features/rate-limits/rate-limit.service';
 import { ReauthenticationService } from './features/reauthentication/reauthentication.service';
@@ -23,6 +24,7 @@ import { SocialAccountService } from './features/social-login/social-accounts.se
 import type { Logger } from './logger';
 import { Mailer } from './mail/mailer';
 import { MailOutbox } from './mail/outbox';
+import { DEFAULT_LOCALE } from './mail/templates';
 
 /** The long-lived service objects, built once per server from the config. */
 export interface Services {
@@ -52,6 +54,7 @@ export interface Services {
   socialAccounts: SocialAccountService;
   rateLimits: RateLimitService;
   passwordScreening: PasswordScreening;
+  lockout: LockoutService;
 }
 
 export function createServices(config: Config, clock: Clock, logger: Logger, orm: MikroORM): Services {
@@ -69,6 +72,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const mailer = new Mailer(config, outbox);
   const emailTokens = new EmailTokenService(config, clock);
   const emailVerification = new EmailVerificationService(config, clock, emailTokens, mailer);
+  const lockout = new LockoutService(config, emailTokens, rateLimits, mailer);
   const reauthentication = new ReauthenticationService(config, clock, passwords, rateLimits);
   return {
     config,
@@ -77,7 +81,12 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     forkEm: () => orm.em.fork(),
     passwords,
     sessions,
-    login: new LoginService(passwords, rateLimits),
+    login: new LoginService(passwords, rateLimits, (email) =>
+      // After answering, like every account lookup that must not show in the answer's timing.
+      setImmediate(() => {
+        lockout.notifyLocked(orm.em.fork(), email, DEFAULT_LOCALE).catch((error: unknown) => logger.error({ err: error }, 'lockout notice failed'));
+      }),
+    ),
     registration: new RegistrationService(config, clock, passwords, screening, emailVerification, mailer),
     accessTokens,
     refreshTokens: new RefreshTokenService(config, clock, accessTokens, sessions),
@@ -96,5 +105,6 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     socialAccounts: new SocialAccountService(clock, sessions),
     rateLimits,
     passwordScreening: screening,
+    lockout,
   };
 }

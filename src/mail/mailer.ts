@@ -15,7 +15,7 @@ export interface Recipient {
  */
 export class Mailer {
   constructor(
-    private readonly config: Pick<Config, 'mail' | 'frontendUrl' | 'accountEmails'>,
+    private readonly config: Pick<Config, 'mail' | 'frontendUrl' | 'accountEmails' | 'rateLimits'>,
     private readonly outbox: MailOutbox,
   ) {}
 
@@ -68,6 +68,16 @@ export class Mailer {
 
   emailChanged(to: Recipient, newEmail: string): void {
     this.send('email-changed', to, (t) => t.emailChanged({ product: this.product, newEmail }));
+  }
+
+  accountLocked(to: Recipient, token: string): void {
+    this.send('account-locked', to, (t) =>
+      t.accountLocked({
+        product: this.product,
+        link: this.link(this.config.mail.paths.unlockAccount, token),
+        minutes: Math.round(this.config.rateLimits.limits.login_failed_account.seconds / 60),
+      }),
+    );
   }
 
   accountDeleted(to: Recipient): void {

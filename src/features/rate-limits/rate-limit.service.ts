@@ -40,15 +40,19 @@ export class RateLimitService {
     };
   }
 
-  /** Uses one point of `name` for `key`, or throws RATE_LIMITED with the seconds to wait. */
-  async consume(name: RateLimitName, key: string): Promise<void> {
+  /**
+   * Uses one point of `name` for `key`, or throws RATE_LIMITED with the seconds to wait.
+   * `onFirstRejection` runs once per window, when the limit is first hit (to notify a lockout).
+   */
+  async consume(name: RateLimitName, key: string, onFirstRejection?: () => void): Promise<void> {
     const limiter = this.limiters.get(name);
     if (!limiter) return;
     try {
       await limiter.consume(key);
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw limited(rejection);
-      throw rejection;
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      if (rejection.consumedPoints === limiter.points + 1) onFirstRejection?.();
+      throw limited(rejection);
     }
   }
 

@@ -16,6 +16,8 @@ export class LoginService {
   constructor(
     private readonly passwords: PasswordHasher,
     private readonly limits: RateLimitService,
+    /** Told when an account is first locked by failed logins (mails its owner an unlock link). */
+    private readonly onAccountLocked: (email: string) => void = () => {},
   ) {}
 
   /**
@@ -34,7 +36,7 @@ export class LoginService {
     const email = parseEmail(input.email);
     await this.limits.consume('login_ip', clientKey);
     await this.limits.consume('login_failed_ip', clientKey);
-    await this.limits.consume('login_failed_account', email);
+    await this.limits.consume('login_failed_account', email, () => this.onAccountLocked(email));
     const user = await em.findOne(User, { email });
     const ok = await this.passwords.verifyOrDummy(user?.passwordHash, input.password);
     if (!user || !ok || !user.isActive) throw new AuthError(ErrorCode.INVALID_CREDENTIALS);

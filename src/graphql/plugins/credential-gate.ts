@@ -21,6 +21,7 @@ const SIGN_IN_FIELDS = new Set([
   'verifyEmailCode',
   'confirmEmailChange',
   'socialLogin',
+  'unlockAccount',
   '__typename',
 ]);
 

@@ -20,6 +20,7 @@ export const AUTH_MUTATIONS = new Set([
   'linkSocialAccount',
   'deleteAccount',
   'requestPasswordReset',
+  'unlockAccount',
 ]);
 
 /** Validation rule: at most one authentication mutation field per operation, aliases included. */

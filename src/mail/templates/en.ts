@@ -55,6 +55,14 @@ export const en: MailTemplates = {
     subject: `Your ${product} email address was changed`,
     paragraphs: [`The email address of your ${product} account is now ${newEmail}. Messages will go there from now on.`, 'If this was not you, contact support.'],
   }),
+  accountLocked: ({ product, link, minutes }) => ({
+    subject: `Your ${product} account was locked after failed sign-ins`,
+    paragraphs: [
+      `Someone tried to sign in to your ${product} account with wrong passwords several times, so signing in is blocked for ${minutes} minutes.`,
+      'If it was you, open the link below to unlock it now. If not, your password held; consider changing it.',
+    ],
+    action: { label: 'Unlock my account', url: link },
+  }),
   accountDeleted: ({ product }) => ({
     subject: `Your ${product} account was deleted`,
     paragraphs: [`Your ${product} account and every way of signing in to it were deleted.`],

@@ -10,4 +10,5 @@ export interface MailTemplates {
   emailChangeRequested(p: { product: string; newEmail: string }): MailBody;
   emailChanged(p: { product: string; newEmail: string }): MailBody;
   accountDeleted(p: { product: string }): MailBody;
+  accountLocked(p: { product: string; link: string; minutes: number }): MailBody;
 }

@@ -1,0 +1,37 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../../config';
+import { EmailTokenPurpose, User } from '../../db/entities';
+import type { Mailer } from '../../mail/mailer';
+import type { EmailTokenService } from '../account-emails/email-token.service';
+import type { RateLimitService } from '../rate-limits/rate-limit.service';
+
+/**
+ * Account lockout with notice and self-unlock. Failed logins lock an account through the
+ * per-account limit (the lock ends by itself when the window passes; during it even the right
+ * password fails). When the lock starts, the owner is mailed a one-time link that lifts it.
+ */
+export class LockoutService {
+  constructor(
+    private readonly config: Pick<Config, 'rateLimits'>,
+    private readonly tokens: EmailTokenService,
+    private readonly limits: RateLimitService,
+    private readonly mailer: Mailer,
+  ) {}
+
+  /** Mails the owner of `email` (if there is an active account) an unlock link. */
+  async notifyLocked(em: EntityManager, email: string, locale: string): Promise<User | null> {
+    const user = await em.findOne(User, { email });
+    if (!user?.isActive) return null;
+    const ttl = this.config.rateLimits.limits.login_failed_account.seconds;
+    const { token } = await this.tokens.issue(em, user, EmailTokenPurpose.UNLOCK_ACCOUNT, user.email, ttl);
+    this.mailer.accountLocked({ email: user.email, locale }, token);
+    return user;
+  }
+
+  /** Lifts the lock with the mailed token. */
+  async unlock(em: EntityManager, token: string): Promise<User> {
+    const { user } = await this.tokens.consume(em, token, EmailTokenPurpose.UNLOCK_ACCOUNT);
+    await this.limits.reset('login_failed_account', user.email);
+    return user;
+  }
+}
