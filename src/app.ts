@@ -16,6 +16,7 @@ import type { Config } from './config';
 import { createContextBuilder, type RequestWithAuth } from './context/build-context';
 import type { Context } from './context/context';
 import { createFormatError, ErrorCode, errorMessages } from './errors';
+import { auditPlugin } from './features/audit/audit.plugin';
 import { createRedirectFlowRoutes } from './features/social-login/redirect-flow';
 import { credentialGatePlugin } from './graphql/plugins/credential-gate';
 import { operationLimits } from './graphql/plugins/operation-limits';
@@ -79,6 +80,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       credentialGatePlugin(),
+      auditPlugin(),
       ...limits.plugins,
       config.graphql.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true })

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { AccessTokenSigner, CLOCK_TOLERANCE_SECONDS } from './crypto/jwt';
 import { PasswordHasher } from './crypto/password';
 import { PasswordScreening } from './features/account/password-screening';
+import { AuditService } from './features/audit/audit.service';
 import { AccountDeletionService } from './features/account-deletion/account-deletion.service';
 import { EmailTokenService } from './features/account-emails/email-token.service';
 import { ApiTokenService } from './features/api-tokens/api-token.service';
@@ -55,6 +56,7 @@ export interface Services {
   rateLimits: RateLimitService;
   passwordScreening: PasswordScreening;
   lockout: LockoutService;
+  audit: AuditService;
 }
 
 export function createServices(config: Config, clock: Clock, logger: Logger, orm: MikroORM): Services {
@@ -72,7 +74,8 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const mailer = new Mailer(config, outbox);
   const emailTokens = new EmailTokenService(config, clock);
   const emailVerification = new EmailVerificationService(config, clock, emailTokens, mailer);
-  const lockout = new LockoutService(config, emailTokens, rateLimits, mailer);
+  const audit = new AuditService(clock, () => orm.em.fork(), logger);
+  const lockout = new LockoutService(config, emailTokens, rateLimits, mailer, audit);
   const reauthentication = new ReauthenticationService(config, clock, passwords, rateLimits);
   return {
     config,
@@ -106,5 +109,6 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     rateLimits,
     passwordScreening: screening,
     lockout,
+    audit,
   };
 }

@@ -6,6 +6,7 @@ import { AccountResolver } from '../features/account/account.resolver';
 import { AccountDeletionResolver } from '../features/account-deletion/account-deletion.resolver';
 import { EmailChangeResolver } from '../features/email-change/email-change.resolver';
 import { EmailVerificationResolver } from '../features/email-verification/email-verification.resolver';
+import { AuditResolver } from '../features/audit/audit.resolver';
 import { LockoutResolver } from '../features/lockout/lockout.resolver';
 import { PasswordChangeResolver } from '../features/password-change/password-change.resolver';
 import { PasswordResetResolver } from '../features/password-reset/password-reset.resolver';
@@ -30,6 +31,7 @@ const resolvers: NonEmptyArray<Function> = [
   AccountDeletionResolver,
   SocialLoginResolver,
   LockoutResolver,
+  AuditResolver,
 ];
 
 /** Builds the executable schema; also what `npm run schema` prints into schema.graphql. */

@@ -1,4 +1,5 @@
 import { ApiToken } from './api-token.entity';
+import { AuthEvent } from './auth-event.entity';
 import { EmailToken } from './email-token.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
@@ -8,7 +9,7 @@ import { User } from './user.entity';
 export { ApiTokenScope } from './api-token.entity';
 export { CredentialKind } from './credential-kind';
 export { EmailTokenPurpose } from './email-token.entity';
-export { ApiToken, EmailToken, RefreshToken, Session, SocialAccount, User };
+export { ApiToken, AuthEvent, EmailToken, RefreshToken, Session, SocialAccount, User };
 
 /** Every entity, listed explicitly: no folder scanning, so tsc, tsx and vitest all see the same set. */
-export const entities = [User, Session, RefreshToken, ApiToken, EmailToken, SocialAccount];
+export const entities = [User, Session, RefreshToken, ApiToken, EmailToken, SocialAccount, AuthEvent];

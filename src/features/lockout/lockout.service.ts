@@ -3,6 +3,7 @@ import type { Config } from '../../config';
 import { EmailTokenPurpose, User } from '../../db/entities';
 import type { Mailer } from '../../mail/mailer';
 import type { EmailTokenService } from '../account-emails/email-token.service';
+import type { AuditService } from '../audit/audit.service';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
 
 /**
@@ -16,6 +17,7 @@ export class LockoutService {
     private readonly tokens: EmailTokenService,
     private readonly limits: RateLimitService,
     private readonly mailer: Mailer,
+    private readonly audit: AuditService,
   ) {}
 
   /** Mails the owner of `email` (if there is an active account) an unlock link. */
@@ -25,6 +27,7 @@ export class LockoutService {
     const ttl = this.config.rateLimits.limits.login_failed_account.seconds;
     const { token } = await this.tokens.issue(em, user, EmailTokenPurpose.UNLOCK_ACCOUNT, user.email, ttl);
     this.mailer.accountLocked({ email: user.email, locale }, token);
+    this.audit.record({ type: 'ACCOUNT_LOCKED', success: true, userId: user.id, detail: 'failed_logins' });
     return user;
   }
 

@@ -90,12 +90,26 @@ export function createRedirectFlowRoutes(services: Services, buildContext: Conte
       const ctx = await buildContext({ req, res });
       const user = await services.socialAccounts.signInWith(ctx.em, provider, identity);
       const result = await completeSignIn(ctx, user, CredentialKind.COOKIE);
+      audit(req, flow.provider, true, user.id);
       if (!('user' in result)) return errorPage(res, 403, 'Confirm your email address first: we have sent you a link.');
       res.redirect(303, flow.returnTo);
     } catch (error) {
+      audit(req, flow.provider, false, null, error instanceof AuthError ? error.code : 'INTERNAL_SERVER_ERROR');
       failed(res, error);
     }
   });
+
+  function audit(req: Request, provider: string, success: boolean, userId: string | null, code?: string): void {
+    services.audit.record({
+      type: 'SOCIAL_LOGIN',
+      success,
+      userId,
+      detail: code ?? provider,
+      credentialKind: CredentialKind.COOKIE,
+      ipAddress: req.ip ?? null,
+      userAgent: req.get('user-agent') ?? null,
+    });
+  }
 
   function failed(res: Response, error: unknown): void {
     if (error instanceof AuthError) {
