@@ -1,6 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { parse as parseSetCookie, splitCookiesString } from 'set-cookie-parser';
+import { noteSecrets, noteSecretValues } from './secrets';
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -49,6 +50,11 @@ export class TestClient {
 
   /** Sends a raw body (batches, malformed documents, oversized payloads). */
   async post<T = unknown>(body: string, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {
+    try {
+      noteSecrets(JSON.parse(body));
+    } catch {
+      // not JSON: nothing to note
+    }
     const response = await fetch(this.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...this.credentialHeaders(), ...options.headers },
@@ -73,6 +79,7 @@ export class TestClient {
     let json: { data?: T; errors?: GraphQLResponse<T>['errors'] } = {};
     try {
       json = JSON.parse(text) as typeof json;
+      noteSecrets(json.data);
     } catch {
       // not JSON (e.g. an HTML page); callers assert on status and text
     }
@@ -80,6 +87,8 @@ export class TestClient {
   }
 
   private store(setCookies: string[]): void {
+    const issued = parseSetCookie(splitCookiesString(setCookies), { decodeValues: true }).map((c) => c.value).filter((v) => v.length > 8);
+    noteSecretValues([...issued, ...issued.map((v) => /^s:(gths_[\w-]+)/.exec(v)?.[1] ?? '').filter(Boolean)]);
     for (const cookie of parseSetCookie(splitCookiesString(setCookies), { decodeValues: false })) {
       const expired = (cookie.expires && cookie.expires.getTime() <= Date.now()) || cookie.maxAge === 0;
       if (expired || cookie.value === '') this.cookies.delete(cookie.name);

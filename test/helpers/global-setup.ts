@@ -8,6 +8,7 @@ import { connectOrm } from '../../src/db/database';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { migrateUp } from '../../src/db/migrate';
 import { adminQuery, databaseUrl } from './database';
+import { leakedSecrets } from './secrets';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -41,19 +42,30 @@ export default async function setup(project: TestProject) {
   await migrateUp(orm);
   await orm.close(true);
 
+  // The suite-wide secret check (see helpers/secrets.ts): workers inherit this folder.
+  const secrets = traversableTempDir();
+  process.env.GATEHOUSE_TEST_SECRETS_DIR = secrets;
+
   project.provide('adminUrl', adminUrl);
   project.provide('templateDatabase', templateDatabase);
 
   return async () => {
-    if (embedded) return embedded.stop();
-    // On a shared server, drop everything this run created.
-    const { rows } = await adminQuery<{ datname: string }>(
-      adminUrl,
-      `select datname from pg_database where datname like $1`,
-      [`${templateDatabase}%`],
-    );
-    for (const { datname } of rows.reverse()) await adminQuery(adminUrl, `drop database if exists "${datname}" with (force)`);
+    const leaks = leakedSecrets(secrets);
+    if (embedded) await embedded.stop();
+    else await dropRunDatabases(adminUrl, templateDatabase);
+    if (leaks.length > 0) {
+      const found = [...new Set(leaks.map((l) => JSON.stringify(l.secret.slice(0, 24))))].slice(0, 10).join(', ');
+      process.stderr.write(`\nFAIL SEC-15: ${leaks.length} secret(s) issued during the run appear in server logs: ${found} (see ${secrets}/logs)\n`);
+      // vitest only reports errors thrown here; the run must fail.
+      process.exit(1);
+    }
   };
+}
+
+/** On a shared server, drop everything this run created. */
+async function dropRunDatabases(adminUrl: string, templateDatabase: string): Promise<void> {
+  const { rows } = await adminQuery<{ datname: string }>(adminUrl, `select datname from pg_database where datname like $1`, [`${templateDatabase}%`]);
+  for (const { datname } of rows.reverse()) await adminQuery(adminUrl, `drop database if exists "${datname}" with (force)`);
 }
 
 /** mkdtemp makes 0700 dirs; as root, PostgreSQL runs as another user and must reach its data dir. */

@@ -1,6 +1,7 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { noteSecretValues } from './secrets';
 
 export interface ReceivedMail {
   to: string[];
@@ -43,7 +44,9 @@ export class Mailbox {
       onData: (stream, _session, callback) => {
         simpleParser(stream)
           .then((mail) => {
-            this.messages.push(toReceived(mail));
+            const received = toReceived(mail);
+            noteSecretValues([received.token, received.code, received.link?.toString()].filter((v): v is string => Boolean(v)));
+            this.messages.push(received);
             callback();
           })
           .catch(callback);

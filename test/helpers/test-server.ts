@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DestinationStream } from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { type App, createApp, GRAPHQL_PATH } from '../../src/app';
 import type { Clock } from '../../src/clock';
@@ -13,6 +13,7 @@ import { type Config, type Env, loadConfig } from '../../src/config';
 import { connectOrm } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
 import { createTestDatabase } from './database';
+import { secretsDir } from './secrets';
 
 export interface TestServer {
   baseUrl: string;
@@ -51,7 +52,8 @@ export function testEnv(overrides: Env = {}): Env {
     GATEHOUSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-data-')),
     HOST: '127.0.0.1',
     PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Debug level into the suite's log folder, which is checked for leaked secrets after the run.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? (secretsDir() ? 'debug' : 'silent'),
     // Every test file signs in many users from 127.0.0.1; the limits have tests of their own.
     RATE_LIMITS_ENABLED: 'false',
     ...overrides,
@@ -62,7 +64,7 @@ export function testEnv(overrides: Env = {}): Env {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(inject('adminUrl'), inject('templateDatabase')));
   const config = loadConfig(testEnv({ DATABASE_URL: databaseUrl, ...options.env }));
-  const logger = createLogger(config, options.logDestination);
+  const logger = createLogger(config, options.logDestination ?? suiteLogDestination());
   const orm = await connectOrm(databaseUrl, logger);
   const app = await createApp({ config, orm, clock: options.clock, logger });
   const port = await app.listen(config.port, '127.0.0.1'); // 0 (any free port) unless the test chose one
@@ -84,6 +86,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 /** Runs SQL on the server's own database, for arranging and inspecting state directly. */
 export async function sql<T = Record<string, unknown>>(server: TestServer, query: string, params: unknown[] = []): Promise<T[]> {
   return server.orm.em.getConnection().execute<T[]>(query, params);
+}
+
+let suiteLog: DestinationStream | undefined;
+
+/** Every test server of this worker logs into one file of the suite's log folder. */
+function suiteLogDestination(): DestinationStream | undefined {
+  const dir = secretsDir();
+  if (!dir || process.env.TEST_LOG_LEVEL) return undefined;
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  suiteLog ??= pino.destination({ dest: join(dir, 'logs', `${process.pid}.log`), sync: true });
+  return suiteLog;
 }
 
 /** A port that is free now, for a server whose PUBLIC_URL must be known before it starts. */
