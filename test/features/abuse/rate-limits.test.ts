@@ -89,6 +89,20 @@ describe('limits per client address (SEC-11, SEC-13)', () => {
   });
 });
 
+describe('refresh tokens (SEC-42)', () => {
+  it('a burst of refreshes from one address is throttled', async () => {
+    const burst = await startTestServer({ env: { ...LIMITS, RATE_LIMIT_REFRESH_IP: '3/60' } });
+    try {
+      const refresh = () => new TestClient(burst.graphqlUrl).post(JSON.stringify({ query: 'mutation { refreshToken(refreshToken: "gthr_unknown") { __typename } }' }));
+      const codes = [];
+      for (let i = 0; i < 4; i++) codes.push(errorCode(await refresh()));
+      expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+    } finally {
+      await burst.close();
+    }
+  });
+});
+
 describe('password-reset requests per target address (SEC-14, SEC-25)', () => {
   it('share one bucket however the address is written, and answer alike for unknown addresses', async () => {
     const { email } = await registerUser(server);
