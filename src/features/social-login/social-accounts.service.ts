@@ -5,6 +5,7 @@ import { SocialAccount, User } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
 import { parseEmail } from '../account/email';
 import { parseLabel } from '../account/text';
+import { isUuid } from '../credentials/credential-id';
 import type { SessionService } from '../sessions/session.service';
 import type { ProviderIdentity, SocialProvider } from './providers';
 
@@ -65,7 +66,7 @@ export class SocialAccountService {
 
   /** Unlinks one of the user's identities, unless it is their last way to sign in. */
   async unlink(em: EntityManager, user: User, id: string): Promise<void> {
-    const account = await em.findOne(SocialAccount, { id, user: user.id });
+    const account = isUuid(id) ? await em.findOne(SocialAccount, { id, user: user.id }) : null;
     if (!account) throw new AuthError(ErrorCode.NOT_FOUND);
     const others = await em.count(SocialAccount, { user: user.id, id: { $ne: id } });
     if (!user.passwordHash && others === 0) throw new AuthError(ErrorCode.LAST_SIGN_IN_METHOD);

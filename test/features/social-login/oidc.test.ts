@@ -208,6 +208,8 @@ describe('identity and linking', () => {
     const [linked] = (await withPassword.client.request(SocialAccountsDocument)).data!.socialAccounts;
     expect((await withPassword.client.request(UnlinkSocialAccountDocument, { id: linked!.id })).data?.unlinkSocialAccount).toBe(true);
     expect(errorCode(await withPassword.client.request(UnlinkSocialAccountDocument, { id: linked!.id }))).toBe('NOT_FOUND');
+    // found by the fuzzer: an id that is not a UUID must not reach the uuid column
+    expect(errorCode(await withPassword.client.request(UnlinkSocialAccountDocument, { id: 'constructor' }))).toBe('NOT_FOUND');
   });
 
   it('a user created by a provider has no password: password login fails as for anyone', async () => {
