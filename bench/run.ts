@@ -1,0 +1,291 @@
+import 'reflect-metadata';
+import { type ChildProcess, execFile, execSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import argon2 from 'argon2';
+import pg from 'pg';
+import pino from 'pino';
+import { SMTPServer } from 'smtp-server';
+import { connectOrm } from '../src/db/database';
+import { startEmbeddedPostgres } from '../src/db/embedded';
+import { migrateUp } from '../src/db/migrate';
+
+/**
+ * `npm run bench`: builds and starts the production server on PostgreSQL (DATABASE_URL or an
+ * embedded one), seeds users with generate_series, and drives it with autocannon from another
+ * process, next to the limits measured in the same run: a bare Apollo `{ hello }` over the same
+ * HTTP stack, and raw argon2id verifications. Prints a table and writes bench/RESULTS.md's table.
+ */
+const ROOT = join(__dirname, '..');
+const execFileAsync = promisify(execFile);
+const RUNS = 3;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = 2;
+const CONNECTIONS = 32;
+const PASSWORD = 'bench password 123';
+
+interface Row { name: string; rps: number; p50: number; p99: number; rssMb: number; limit?: string; ratio?: number; errors: number }
+
+async function main(): Promise<void> {
+  execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
+  const { url: adminUrl, stop: stopDb } = await database();
+  const dbName = `gatehouse_bench_${Date.now()}`;
+  await query(adminUrl, `create database "${dbName}"`);
+  const url = withDatabase(adminUrl, dbName);
+  const orm = await connectOrm(url);
+  await migrateUp(orm);
+  await orm.close(true);
+  const smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, onData: (s, _x, cb) => s.on('end', () => cb()).resume() });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+
+  const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  await seedUsers(url, hash, 1, 10_000);
+
+  const rows: Row[] = [];
+  const hello = await startChild(['--import', 'tsx', join(ROOT, 'bench', 'hello-server.ts')], {});
+  const helloRow = await measure('bare Apollo { hello }', hello, `http://127.0.0.1:${hello.port}/graphql`, { body: JSON.stringify({ query: '{ hello }' }) });
+  hello.child.kill();
+  rows.push(helloRow);
+  const argonRate = (JSON.parse(execSync(`node --import tsx ${join(ROOT, 'bench', 'argon2.ts')} ${SECONDS}`, { cwd: ROOT }).toString()) as { perSecond: number }).perSecond;
+  rows.push({ name: 'raw argon2id verify (all cores)', rps: argonRate, p50: 0, p99: 0, rssMb: 0, errors: 0 });
+
+  const server = await startGatehouse(url, (smtp.server.address() as { port: number }).port);
+  const graphql = `http://127.0.0.1:${server.port}/graphql`;
+  const creds = await credentials(graphql);
+  const me = JSON.stringify({ query: '{ me { id email } }' });
+  const cases: [string, Record<string, string>][] = [
+    ['me over access JWT', { authorization: `Bearer ${creds.jwt}` }],
+    ['me over session cookie', { cookie: creds.cookie }],
+    ['me over session token', { authorization: `Bearer ${creds.sessionToken}` }],
+    ['me over API token', { authorization: `Bearer ${creds.apiToken}` }],
+    ['me anonymous', {}],
+  ];
+  for (const [name, headers] of cases) {
+    const row = await measure(name, server, graphql, { body: me, headers });
+    rows.push({ ...row, limit: 'hello', ratio: row.rps / helloRow.rps });
+  }
+  const login = JSON.stringify({ query: 'mutation($i: LoginInput!) { login(input: $i) { __typename } }', variables: { i: { email: 'bench-1@example.com', password: PASSWORD, credentials: 'SESSION_TOKEN' } } });
+  const loginRow = await measure('login (argon2id 19 MiB, t=2)', server, graphql, { body: login });
+  rows.push({ ...loginRow, limit: 'argon2', ratio: loginRow.rps / argonRate });
+  const register = JSON.stringify({ query: 'mutation($i: RegisterInput!) { register(input: $i) { __typename } }', variables: { i: { email: 'new-__N__@example.com', password: PASSWORD, credentials: 'SESSION_TOKEN' } } });
+  const registerRow = await measure('register', server, graphql, { body: register, numbered: true });
+  rows.push({ ...registerRow, limit: 'argon2', ratio: registerRow.rps / argonRate });
+  const refreshFile = await seedRefreshTokens(url, 150_000);
+  rows.push(await measure('refreshToken', server, graphql, { body: '', bodiesFile: refreshFile }));
+
+  // Scale: the same requests with 10k and with 1M users and sessions.
+  const scale: Row[] = [];
+  for (const [label, total] of [['10k', 10_000], ['1M', 1_000_000]] as const) {
+    await seedUsers(url, hash, 10_001, total);
+    await seedSessions(url, total);
+    const fresh = await credentials(graphql);
+    scale.push({ ...(await measure(`${label}: login`, server, graphql, { body: login })) });
+    scale.push({ ...(await measure(`${label}: me over session cookie`, server, graphql, { body: me, headers: { cookie: fresh.cookie } })) });
+    scale.push({ ...(await measure(`${label}: me over access JWT`, server, graphql, { body: me, headers: { authorization: `Bearer ${fresh.jwt}` } })) });
+  }
+  const plans = await explain(url);
+
+  server.child.kill('SIGTERM');
+  smtp.close();
+  await query(adminUrl, `drop database if exists "${dbName}" with (force)`);
+  await stopDb();
+  const report = renderReport(rows, scale, plans);
+  process.stdout.write(`\n${report}\n`);
+  writeFileSync(join(ROOT, 'bench', 'latest.md'), report);
+}
+
+async function database(): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  chmodSync(dir, 0o755);
+  const db = await startEmbeddedPostgres({ dir: join(dir, 'pg'), persistent: false, logger: pino({ level: 'silent' }) });
+  return db;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function query(url: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
+}
+
+async function seedUsers(url: string, hash: string, from: number, to: number): Promise<void> {
+  await query(
+    url,
+    `insert into users (id, email, password_hash, is_active, created_at, updated_at, email_verified_at)
+     select gen_random_uuid(), 'bench-' || g || '@example.com', $1, true, now(), now(), now() from generate_series($2::int, $3::int) g
+     on conflict (email) do nothing`,
+    [hash, from, to],
+  );
+}
+
+/** One live cookie session per user, with random token hashes: the table a lookup must not scan. */
+async function seedSessions(url: string, total: number): Promise<void> {
+  await query(
+    url,
+    `insert into sessions (id, user_id, credential_kind, token_hash, created_at, authenticated_at, last_seen_at, expires_at, idle_timeout_seconds)
+     select gen_random_uuid(), id, 'COOKIE', md5(random()::text) || md5(id::text), now(), now(), now(), now() + interval '12 hours', 1800
+     from users where not exists (select 1 from sessions s where s.user_id = users.id) limit $1`,
+    [total],
+  );
+  await query(url, 'analyze');
+}
+
+async function seedRefreshTokens(url: string, count: number): Promise<string> {
+  const { rows } = await query(url, `select id from users where email = 'bench-1@example.com'`);
+  const userId = (rows[0] as { id: string }).id;
+  const sessions: string[] = [];
+  const hashes: string[] = [];
+  const bodies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const token = `gthr_${randomBytes(32).toString('base64url')}`;
+    sessions.push(randomUUID());
+    hashes.push(createHash('sha256').update(token).digest('hex'));
+    bodies.push(JSON.stringify({ query: 'mutation($t: String!) { refreshToken(refreshToken: $t) { __typename } }', variables: { t: token } }));
+  }
+  await query(
+    url,
+    `insert into sessions (id, user_id, credential_kind, created_at, authenticated_at, last_seen_at, expires_at, idle_timeout_seconds)
+     select s, $2, 'JWT', now(), now(), now(), now() + interval '30 days', 604800 from unnest($1::uuid[]) s`,
+    [sessions, userId],
+  );
+  await query(url, `insert into refresh_tokens (id, session_id, token_hash, created_at) select gen_random_uuid(), s, h, now() from unnest($1::uuid[], $2::text[]) as t(s, h)`, [sessions, hashes]);
+  const file = join(mkdtempSync(join(tmpdir(), 'gatehouse-bench-')), 'refresh.txt');
+  writeFileSync(file, bodies.join('\n'));
+  return file;
+}
+
+async function explain(url: string): Promise<string[]> {
+  const plans: string[] = [];
+  for (const sql of [
+    `explain select * from sessions where token_hash = 'x'`,
+    `explain select * from users where email = 'bench-500000@example.com'`,
+    `explain select * from refresh_tokens where token_hash = 'x'`,
+  ]) {
+    const { rows } = await query(url, sql);
+    plans.push(`${sql.replace('explain ', '')}\n    → ${(rows as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join(' / ')}`);
+  }
+  return plans;
+}
+
+interface Running { child: ChildProcess; port: number }
+
+function startChild(args: string[], env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const port = /"port":(\d+)/.exec(buffer)?.[1] ?? /127\.0\.0\.1:(\d+)\/graphql/.exec(buffer)?.[1];
+      if (!port) return;
+      child.stdout!.off('data', onData);
+      child.stdout!.resume(); // keep draining the request log
+      resolve({ child, port: Number(port) });
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`child exited with ${code}: ${buffer}`)));
+  });
+}
+
+function startGatehouse(url: string, smtpPort: number): Promise<Running> {
+  return startChild([join(ROOT, 'dist', 'src', 'main.js')], {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: url,
+    SECRET_KEY: randomBytes(32).toString('base64url'),
+    JWT_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    COOKIE_SECURE: 'true',
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    // Throughput is measured here; the limits themselves have tests.
+    RATE_LIMITS_ENABLED: 'false',
+    LOG_LEVEL: 'info',
+  });
+}
+
+async function credentials(graphql: string): Promise<{ jwt: string; cookie: string; sessionToken: string; apiToken: string }> {
+  const login = async (kind: string) => {
+    const response = await fetch(graphql, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation($i: LoginInput!) { login(input: $i) { ... on AuthSuccess { sessionToken accessToken } } }', variables: { i: { email: 'bench-1@example.com', password: PASSWORD, credentials: kind } } }),
+    });
+    const body = (await response.json()) as { data: { login: { sessionToken: string | null; accessToken: string | null } } };
+    return { ...body.data.login, cookie: (response.headers.getSetCookie()[0] ?? '').split(';')[0]! };
+  };
+  const cookie = (await login('COOKIE')).cookie;
+  const created = await fetch(graphql, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ query: 'mutation { createApiToken(input: { name: "bench" }) { token } }' }),
+  });
+  const apiToken = ((await created.json()) as { data: { createApiToken: { token: string } } }).data.createApiToken.token;
+  return { cookie, sessionToken: (await login('SESSION_TOKEN')).sessionToken!, jwt: (await login('JWT')).accessToken!, apiToken };
+}
+
+async function measure(name: string, server: Running, url: string, spec: { body: string; headers?: Record<string, string>; bodiesFile?: string; numbered?: boolean }): Promise<Row> {
+  // Asynchronously, so the RSS sampler below keeps running while the load runs.
+  const run = async (seconds: number) => {
+    const args = ['--import', 'tsx', join(ROOT, 'bench', 'load.ts'), JSON.stringify({ url, headers: {}, ...spec, seconds, connections: CONNECTIONS })];
+    const { stdout } = await execFileAsync(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 20 });
+    return JSON.parse(stdout) as { requests: number; p50: number; p99: number; errors: number };
+  };
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server.child.pid!))), 200);
+  await run(WARMUP_SECONDS);
+  const results: Awaited<ReturnType<typeof run>>[] = [];
+  for (let i = 0; i < RUNS; i++) results.push(await run(SECONDS));
+  results.sort((a, b) => a.requests - b.requests);
+  clearInterval(sampler);
+  const median = results[Math.floor(RUNS / 2)]!;
+  process.stderr.write(`${name}: ${Math.round(median.requests)} req/s, p50 ${median.p50} ms, p99 ${median.p99} ms\n`);
+  return { name, rps: median.requests, p50: median.p50, p99: median.p99, rssMb: peak, errors: results.reduce((n, r) => n + r.errors, 0) };
+}
+
+function rssMb(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function renderReport(rows: Row[], scale: Row[], plans: string[]): string {
+  const line = (r: Row) =>
+    `| ${r.name} | ${Math.round(r.rps)} | ${r.p50 || '—'} | ${r.p99 || '—'} | ${r.rssMb ? Math.round(r.rssMb) : '—'} | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)} × ${r.limit}` : '—'} | ${r.errors} |`;
+  const head = '| case | req/s | p50 ms | p99 ms | peak RSS MB | ratio to its limit | errors |\n|---|---|---|---|---|---|---|';
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  return [
+    `Machine: ${machine}. ${RUNS} runs of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, median run shown.`,
+    '',
+    head,
+    ...rows.map(line),
+    '',
+    'Scale (same requests after seeding users and one session each):',
+    '',
+    head,
+    ...scale.map(line),
+    '',
+    'Query plans:',
+    '',
+    ...plans.map((p) => `- ${p}`),
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
