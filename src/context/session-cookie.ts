@@ -33,6 +33,11 @@ export function clearSessionCookie(config: Config, req: Request, res: Response):
   res.clearCookie(name, cookieOptions(config, req));
 }
 
+/** Clears the session cookie if the request sent one (sign-out, account deletion). */
+export function clearSessionCookieIfSent(config: Config, req: Request, res: Response): void {
+  if (readSessionCookie(config, req).state !== 'absent') clearSessionCookie(config, req, res);
+}
+
 /** One Set-Cookie per name and response: a later decision (sign-in) replaces an earlier one (clear). */
 function dropPendingCookie(res: Response, name: string): void {
   const pending = res.getHeader('Set-Cookie');

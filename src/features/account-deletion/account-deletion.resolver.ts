@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { UserContext } from '../../context/context';
-import { clearSessionCookie, readSessionCookie } from '../../context/session-cookie';
+import { clearSessionCookieIfSent } from '../../context/session-cookie';
 import { localeOf } from '../../mail/locale';
 
 @Resolver()
@@ -12,7 +12,7 @@ export class AccountDeletionResolver {
   async deleteAccount(@Arg('password', () => String, { nullable: true }) password: string | null | undefined, @Ctx() ctx: UserContext): Promise<boolean> {
     const { services, req, res } = ctx;
     await services.accountDeletion.deleteAccount(ctx.em, ctx.caller, password ?? null, localeOf(req));
-    if (readSessionCookie(services.config, req).state !== 'absent') clearSessionCookie(services.config, req, res);
+    clearSessionCookieIfSent(services.config, req, res);
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Context } from '../../context/context';
-import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../../context/session-cookie';
+import { clearSessionCookieIfSent, setSessionCookie } from '../../context/session-cookie';
 import { CredentialKind, type User } from '../../db/entities';
 import { AuthSuccess, type PendingStep, pendingStep, PendingStepKind } from '../../graphql/auth-result';
 import { localeOf } from '../../mail/locale';
@@ -58,7 +58,7 @@ export async function signIn(ctx: Context, user: User, kind: CredentialKind): Pr
  */
 export async function signOut(ctx: Context, everywhere: boolean): Promise<boolean> {
   const { em, req, res, services, caller } = ctx;
-  if (readSessionCookie(services.config, req).state !== 'absent') clearSessionCookie(services.config, req, res);
+  clearSessionCookieIfSent(services.config, req, res);
   if (caller.kind !== 'user') return false;
   if (everywhere) {
     await services.sessions.revokeAllSessions(em, caller.user.id, 'logout_everywhere');
