@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type ChildProcess, execFile, execSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, execSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,21 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = 2;
 const CONNECTIONS = 32;
 const PASSWORD = 'bench password 123';
+/** BENCH_QUICK=1: only the `hello` limit and the `me` cases, for iterating on the request path. */
+const QUICK = process.env.BENCH_QUICK === '1';
+/** BENCH_CASES=JWT,anonymous: only the `me` cases whose names contain one of these words. */
+const CASES = process.env.BENCH_CASES?.split(',').filter(Boolean);
+/** BENCH_CPU_PROF=dir: the Gatehouse server writes a V8 CPU profile there (see summarize-profile.ts). */
+const CPU_PROF = process.env.BENCH_CPU_PROF;
+/**
+ * On a machine with at least 2 cores, the server under test (Gatehouse or the `hello` limit) runs
+ * on the first core and the load generator on the others, so the generator never steals the
+ * server's CPU and each ratio compares per-request cost on equal terms.
+ */
+const PIN = cpus().length >= 2 && hasTaskset();
+const HALF = Math.max(1, Math.floor(cpus().length / 2));
+const SERVER_CPUS = HALF === 1 ? '0' : `0-${HALF - 1}`;
+const LOAD_CPUS = `${HALF}-${cpus().length - 1}`;
 
 interface Row { name: string; rps: number; p50: number; p99: number; rssMb: number; limit?: string; ratio?: number; errors: number }
 
@@ -49,8 +64,6 @@ async function main(): Promise<void> {
   const helloRow = await measure('bare Apollo { hello }', hello, `http://127.0.0.1:${hello.port}/graphql`, { body: JSON.stringify({ query: '{ hello }' }) });
   hello.child.kill();
   rows.push(helloRow);
-  const argonRate = (JSON.parse(execSync(`node --import tsx ${join(ROOT, 'bench', 'argon2.ts')} ${SECONDS}`, { cwd: ROOT }).toString()) as { perSecond: number }).perSecond;
-  rows.push({ name: 'raw argon2id verify (all cores)', rps: argonRate, p50: 0, p99: 0, rssMb: 0, errors: 0 });
 
   const server = await startGatehouse(url, (smtp.server.address() as { port: number }).port);
   const graphql = `http://127.0.0.1:${server.port}/graphql`;
@@ -64,9 +77,30 @@ async function main(): Promise<void> {
     ['me anonymous', {}],
   ];
   for (const [name, headers] of cases) {
+    if (CASES && !CASES.some((word) => name.includes(word))) continue;
     const row = await measure(name, server, graphql, { body: me, headers });
     rows.push({ ...row, limit: 'hello', ratio: row.rps / helloRow.rps });
   }
+  const scale: Row[] = [];
+  const plans: string[] = [];
+  if (!QUICK) await slowCases(url, graphql, server, rows, scale, plans, hash);
+
+  server.child.kill('SIGTERM');
+  smtp.close();
+  await query(adminUrl, `drop database if exists "${dbName}" with (force)`);
+  await stopDb();
+  const report = renderReport(rows, scale, plans);
+  process.stdout.write(`\n${report}\n`);
+  writeFileSync(join(ROOT, 'bench', 'latest.md'), report);
+}
+
+/** Sign-in, registration, refresh and the scale cases: the ones bounded by argon2 or by data size. */
+async function slowCases(url: string, graphql: string, server: Running, rows: Row[], scale: Row[], plans: string[], hash: string): Promise<void> {
+  // The login limit: argon2id verifications on the cores the server runs on.
+  const [command, ...args] = pinned(SERVER_CPUS, ['--import', 'tsx', join(ROOT, 'bench', 'argon2.ts'), String(SECONDS)]);
+  const argonRate = (JSON.parse(execFileSync(command!, args, { cwd: ROOT }).toString()) as { perSecond: number }).perSecond;
+  rows.push({ name: `raw argon2id verify (the server's ${HALF} core${HALF > 1 ? 's' : ''})`, rps: argonRate, p50: 0, p99: 0, rssMb: 0, errors: 0 });
+  const me = JSON.stringify({ query: '{ me { id email } }' });
   const login = JSON.stringify({ query: 'mutation($i: LoginInput!) { login(input: $i) { __typename } }', variables: { i: { email: 'bench-1@example.com', password: PASSWORD, credentials: 'SESSION_TOKEN' } } });
   const loginRow = await measure('login (argon2id 19 MiB, t=2)', server, graphql, { body: login });
   rows.push({ ...loginRow, limit: 'argon2', ratio: loginRow.rps / argonRate });
@@ -77,7 +111,6 @@ async function main(): Promise<void> {
   rows.push(await measure('refreshToken', server, graphql, { body: '', bodiesFile: refreshFile }));
 
   // Scale: the same requests with 10k and with 1M users and sessions.
-  const scale: Row[] = [];
   for (const [label, total] of [['10k', 10_000], ['1M', 1_000_000]] as const) {
     await seedUsers(url, hash, 10_001, total);
     await seedSessions(url, total);
@@ -86,15 +119,7 @@ async function main(): Promise<void> {
     scale.push({ ...(await measure(`${label}: me over session cookie`, server, graphql, { body: me, headers: { cookie: fresh.cookie } })) });
     scale.push({ ...(await measure(`${label}: me over access JWT`, server, graphql, { body: me, headers: { authorization: `Bearer ${fresh.jwt}` } })) });
   }
-  const plans = await explain(url);
-
-  server.child.kill('SIGTERM');
-  smtp.close();
-  await query(adminUrl, `drop database if exists "${dbName}" with (force)`);
-  await stopDb();
-  const report = renderReport(rows, scale, plans);
-  process.stdout.write(`\n${report}\n`);
-  writeFileSync(join(ROOT, 'bench', 'latest.md'), report);
+  plans.push(...(await explain(url)));
 }
 
 async function database(): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -183,7 +208,8 @@ async function explain(url: string): Promise<string[]> {
 interface Running { child: ChildProcess; port: number }
 
 function startChild(args: string[], env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, ...rest] = pinned(SERVER_CPUS, args);
+  const child = spawn(command!, rest, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buffer = '';
     const onData = (chunk: Buffer) => {
@@ -200,7 +226,8 @@ function startChild(args: string[], env: Record<string, string>): Promise<Runnin
 }
 
 function startGatehouse(url: string, smtpPort: number): Promise<Running> {
-  return startChild([join(ROOT, 'dist', 'src', 'main.js')], {
+  const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
+  return startChild([...profile, join(ROOT, 'dist', 'src', 'main.js')], {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: '0',
@@ -239,7 +266,8 @@ async function measure(name: string, server: Running, url: string, spec: { body:
   // Asynchronously, so the RSS sampler below keeps running while the load runs.
   const run = async (seconds: number) => {
     const args = ['--import', 'tsx', join(ROOT, 'bench', 'load.ts'), JSON.stringify({ url, headers: {}, ...spec, seconds, connections: CONNECTIONS })];
-    const { stdout } = await execFileAsync(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 20 });
+    const [command, ...rest] = pinned(LOAD_CPUS, args);
+    const { stdout } = await execFileAsync(command!, rest, { cwd: ROOT, maxBuffer: 1 << 20 });
     return JSON.parse(stdout) as { requests: number; p50: number; p99: number; errors: number };
   };
   let peak = 0;
@@ -252,6 +280,20 @@ async function measure(name: string, server: Running, url: string, spec: { body:
   const median = results[Math.floor(RUNS / 2)]!;
   process.stderr.write(`${name}: ${Math.round(median.requests)} req/s, p50 ${median.p50} ms, p99 ${median.p99} ms\n`);
   return { name, rps: median.requests, p50: median.p50, p99: median.p99, rssMb: peak, errors: results.reduce((n, r) => n + r.errors, 0) };
+}
+
+/** `node …args`, run on the given cores when pinning (taskset execs, so the pid stays node's). */
+function pinned(cores: string, args: string[]): string[] {
+  return PIN ? ['taskset', '-c', cores, process.execPath, ...args] : [process.execPath, ...args];
+}
+
+function hasTaskset(): boolean {
+  try {
+    execSync('taskset -c 0 true', { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function rssMb(pid: number): number {

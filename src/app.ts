@@ -10,7 +10,6 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pinoHttp } from 'pino-http';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createContextBuilder, type RequestWithAuth } from './context/build-context';
@@ -49,7 +48,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { config, orm } = options;
   const logger = options.logger ?? createLogger(config);
   const services = createServices(config, options.clock ?? systemClock, logger, orm);
-  await services.revokedSessions.start();
+  await services.notifications.start();
 
   const app = express();
   const httpServer = createServer(app);
@@ -124,34 +123,40 @@ export async function createApp(options: AppOptions): Promise<App> {
       }),
     close: async () => {
       await apollo.stop();
-      await services.revokedSessions.stop();
+      services.revokedSessions.stop();
+      await services.notifications.stop();
       await services.outbox.close();
       await services.rateLimits.close();
     },
   };
 }
 
-function requestLogger(config: Config, logger: Logger) {
-  return pinoHttp({
-    logger,
-    // One line per request in production; quieter in development.
-    useLevel: config.env === 'production' ? 'info' : 'debug',
-    quietReqLogger: true,
-    // How the request was authenticated (method, user, session ids), once the context knows.
-    customProps: (req) => {
+/**
+ * One line per request, once its response is done: method, path (no query string: it may carry
+ * tokens), status, duration, and how the request was authenticated (ids only, once the context
+ * knows). No headers, so no cookie or Authorization value, ever reaches the log. Hand-written
+ * rather than pino-http: that built a child logger and ran serializers for every request, about a
+ * tenth of the CPU of an authenticated `me` in the benchmark; this writes one object.
+ */
+function requestLogger(config: Config, logger: Logger): RequestHandler {
+  const level = config.env === 'production' ? 'info' : 'debug';
+  return (req, res, next) => {
+    if (!logger.isLevelEnabled(level)) return next();
+    const started = performance.now();
+    res.once('close', () => {
       const auth = (req as RequestWithAuth).gatehouseAuth;
-      return auth ? { auth } : {};
-    },
-    // Method and path only: no headers (cookies, Authorization), no query string (tokens).
-    serializers: {
-      req: (req: { method: string; url: string; remoteAddress?: string }) => ({
-        method: req.method,
-        path: req.url.split('?')[0],
-        remoteAddress: req.remoteAddress,
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  });
+      logger[level](
+        {
+          req: { method: req.method, path: req.originalUrl.split('?')[0], remoteAddress: req.socket.remoteAddress },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(performance.now() - started),
+          ...(auth ? { auth } : {}),
+        },
+        res.writableFinished ? 'request completed' : 'request aborted',
+      );
+    });
+    next();
+  };
 }
 
 const securityHeaders: RequestHandler = (_req, res, next) => {

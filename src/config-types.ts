@@ -49,6 +49,8 @@ export interface Config {
   jwt: JwtConfig;
   /** A sensitive operation needs a sign-in (or password) at most this old. */
   reauthWindowSeconds: number;
+  /** How many callers' rows each instance keeps in memory (kept correct by NOTIFY); 0: none. */
+  callerCacheSize: number;
   basicAuth: { enabled: boolean };
   apiTokens: { defaultLifetimeDays: number; maxLifetimeDays: number };
   /** DRF's RemoteUser: identity asserted by a proxy in `header`, believed only from `trustedFrom`. */

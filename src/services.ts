@@ -19,6 +19,8 @@ import { RegistrationService } from './features/registration/registration.servic
 import { LoginService } from './features/sessions/login.service';
 import { RefreshTokenService } from './features/sessions/refresh-token.service';
 import { RevokedSessions } from './features/sessions/revoked-sessions';
+import { DatabaseNotifications } from './db/notifications';
+import { UserCache } from './context/user-cache';
 import { SessionService } from './features/sessions/session.service';
 import { SocialProviders } from './features/social-login/providers';
 import { SocialAccountService } from './features/social-login/social-accounts.service';
@@ -40,7 +42,10 @@ export interface Services {
   registration: RegistrationService;
   accessTokens: AccessTokenSigner;
   refreshTokens: RefreshTokenService;
+  /** The LISTEN connection behind the revoked-session set and the caller caches; app.ts starts it. */
+  notifications: DatabaseNotifications;
   revokedSessions: RevokedSessions;
+  users: UserCache;
   apiTokens: ApiTokenService;
   reauthentication: ReauthenticationService;
   outbox: MailOutbox;
@@ -63,13 +68,12 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const passwords = new PasswordHasher(config.passwordHash);
   const screening = new PasswordScreening(config, logger);
   const rateLimits = new RateLimitService(config, orm.config.get('clientUrl')!, logger);
-  const revokedSessions = new RevokedSessions({
-    databaseUrl: orm.config.get('clientUrl')!,
-    retentionSeconds: config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS,
-    logger,
-  });
+  const notifications = new DatabaseNotifications({ databaseUrl: orm.config.get('clientUrl')!, logger });
+  const revokedSessions = new RevokedSessions({ notifications, retentionSeconds: config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS });
+  const users = new UserCache(notifications, config.callerCacheSize);
+  orm.em.getEventManager().registerSubscriber(users.subscriber());
   const sessions = new SessionService(config, clock, (ids) => revokedSessions.markRevoked(ids));
-  const accessTokens = new AccessTokenSigner(config.jwt);
+  const accessTokens = new AccessTokenSigner(config.jwt, config.callerCacheSize);
   const outbox = new MailOutbox(config, logger);
   const mailer = new Mailer(config, outbox);
   const emailTokens = new EmailTokenService(config, clock);
@@ -93,7 +97,9 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     registration: new RegistrationService(config, clock, passwords, screening, emailVerification, mailer),
     accessTokens,
     refreshTokens: new RefreshTokenService(config, clock, accessTokens, sessions),
+    notifications,
     revokedSessions,
+    users,
     apiTokens: new ApiTokenService(config, clock),
     reauthentication,
     outbox,

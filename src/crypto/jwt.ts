@@ -40,8 +40,18 @@ export class AccessTokenSigner {
   private readonly signingKey: KeyObject;
   readonly signingKid: string;
   private readonly verificationKeys = new Map<string, VerificationKey>();
+  /**
+   * Tokens whose signature and claims were already verified, by their exact text: an ES256
+   * verification costs about a third of a bare GraphQL request, and a client sends the same token
+   * for its whole lifetime. Only successes are kept (so only tokens we issued), each is still
+   * checked for expiry against the clock, and the keys never change while the process runs.
+   */
+  private readonly verified = new Map<string, AccessTokenClaims>();
 
-  constructor(private readonly config: JwtConfig) {
+  constructor(
+    private readonly config: JwtConfig,
+    private readonly verifiedCacheSize = 0,
+  ) {
     this.algorithm = config.algorithm;
     if (config.algorithm === 'HS256') {
       this.signingKey = createSecretKey(Buffer.from(config.signingKey, 'utf8'));
@@ -76,6 +86,22 @@ export class AccessTokenSigner {
 
   /** The claims of a valid access token, or InvalidAccessToken. */
   verify(token: string, now: Date): AccessTokenClaims {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (Math.floor(now.getTime() / 1000) < cached.exp + CLOCK_TOLERANCE_SECONDS) return cached;
+      this.verified.delete(token);
+      throw new InvalidAccessToken('jwt expired');
+    }
+    const claims = this.verifySignatureAndClaims(token, now);
+    if (this.verifiedCacheSize > 0) {
+      this.verified.set(token, claims);
+      // Oldest first out: a Map iterates in insertion order.
+      if (this.verified.size > this.verifiedCacheSize) this.verified.delete(this.verified.keys().next().value!);
+    }
+    return claims;
+  }
+
+  private verifySignatureAndClaims(token: string, now: Date): AccessTokenClaims {
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') throw new InvalidAccessToken('not a JWT');
     const { header } = decoded;
@@ -98,7 +124,7 @@ export class AccessTokenSigner {
     if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') {
       throw new InvalidAccessToken('missing claims');
     }
-    return { sub, sid, jti, iat, exp };
+    return Object.freeze({ sub, sid, jti, iat, exp });
   }
 
   /** The public keys other services verify our tokens with (empty for HS256, which has none). */

@@ -1,6 +1,6 @@
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { InvalidAccessToken } from '../../crypto/jwt';
-import { CredentialKind, User } from '../../db/entities';
+import { CredentialKind } from '../../db/entities';
 import type { Services } from '../../services';
 import { authenticated } from '../context';
 import { readAuthorization } from './credential-sources';
@@ -32,8 +32,8 @@ export function createApiTokenStrategy(services: Services): Strategy {
 /**
  * `Authorization: Bearer <JWT>`: the signature, algorithm, issuer, audience, type and lifetime
  * are checked locally; revocation against the in-memory set of revoked sessions (the database
- * only while that set is not current). The user row is read to apply the same user-state checks
- * as every other path.
+ * only while that set is not current). The user comes from the caller cache (the database on a
+ * miss), so the same user-state checks apply as on every other path.
  */
 export function createJwtStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {
@@ -50,7 +50,7 @@ export function createJwtStrategy(services: Services): Strategy {
         ? services.revokedSessions.has(claims.sid)
         : !(await services.sessions.isLive(em, claims.sid));
       if (revoked) return null;
-      const user = await em.findOne(User, { id: claims.sub });
+      const user = await services.users.load(em, claims.sub);
       return user?.isActive ? authenticated(user, 'JWT', { sessionId: claims.sid }) : null;
     };
     settle(done, verify());

@@ -67,7 +67,7 @@ describe('revoking a live access JWT reaches every instance within one second (S
     const database = new URL(a.databaseUrl).pathname.slice(1);
     await adminQuery(
       inject('adminUrl'),
-      `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'gatehouse-revocations'`,
+      `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'gatehouse-notifications'`,
       [database],
     );
     await eventually(async () => expect(b.app.services.revokedSessions.isCurrent).toBe(false));

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { MeDocument, VerifyEmailDocument } from '../../generated/graphql';
+import { registerUser, whoAmI } from '../../helpers/accounts';
+import { TestClient } from '../../helpers/client';
+import { FakeClock } from '../../helpers/clock';
+import { adminQuery } from '../../helpers/database';
+import { eventually } from '../../helpers/eventually';
+import { Mailbox } from '../../helpers/mailbox';
+import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
+
+// JWT callers are resolved from memory: verified tokens and their users are cached per instance
+// and kept correct by NOTIFY. These tests show that no change is missed: two instances on one
+// database, as behind a load balancer.
+const clock = new FakeClock();
+let mailbox: Mailbox;
+let a: TestServer;
+let b: TestServer;
+beforeAll(async () => {
+  mailbox = await new Mailbox().start();
+  a = await startTestServer({ clock, env: { SMTP_URL: mailbox.url } });
+  b = await startTestServer({ clock, databaseUrl: a.databaseUrl });
+});
+afterAll(async () => {
+  await Promise.all([a?.close(), b?.close()]);
+  await mailbox?.close();
+});
+
+const displayName = async (client: TestClient) => (await client.request(MeDocument)).data?.me?.displayName;
+
+describe('the users of JWT callers, cached in memory', () => {
+  it('a change made in the database by any means reaches every instance', async () => {
+    const { client, email } = await registerUser(a, 'JWT');
+    const onB = client.clone(b.graphqlUrl);
+    expect(await displayName(client)).toBeNull(); // now cached on both
+    expect(await displayName(onB)).toBeNull();
+    await sql(a, `update users set display_name = 'Operator' where email = ?`, [email]);
+    await eventually(async () => {
+      expect(await displayName(client)).toBe('Operator');
+      expect(await displayName(onB)).toBe('Operator');
+    }, 1000);
+  });
+
+  it('a change made through an instance shows on that instance at once', async () => {
+    const { client, email } = await registerUser(a, 'JWT');
+    const mail = await mailbox.waitFor(email, /Confirm your email/);
+    expect((await client.request(MeDocument)).data?.me?.emailVerified).toBe(false); // cached
+    await new TestClient(a.graphqlUrl).request(VerifyEmailDocument, { token: mail.token! });
+    expect((await client.request(MeDocument)).data?.me?.emailVerified).toBe(true);
+  });
+
+  it('deactivating a user in the database ends their JWTs even without a session revocation (SEC-32)', async () => {
+    const { client, email } = await registerUser(a, 'JWT');
+    expect(await whoAmI(client)).toBe(email);
+    // Only the user row changes: the trigger that also revokes the sessions is off for this one update.
+    const trigger = 'users_deactivated_revoke_sessions';
+    await adminQuery(a.databaseUrl, `begin; alter table users disable trigger ${trigger}; update users set is_active = false where email = '${email}'; alter table users enable trigger ${trigger}; commit;`);
+    expect(await sql(a, 'select count(*)::int as n from sessions where revoked_at is not null and user_id = (select id from users where email = ?)', [email])).toEqual([{ n: 0 }]);
+    await eventually(async () => expect(await whoAmI(client)).toBe('UNAUTHENTICATED'), 1000);
+  });
+
+  it('while the listener is disconnected, the database is asked instead', async () => {
+    const { client, email } = await registerUser(a, 'JWT');
+    const onB = client.clone(b.graphqlUrl);
+    expect(await displayName(onB)).toBeNull(); // cached on b
+    const database = new URL(a.databaseUrl).pathname.slice(1);
+    await adminQuery(
+      inject('adminUrl'),
+      `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'gatehouse-notifications'`,
+      [database],
+    );
+    await eventually(async () => expect(b.app.services.notifications.isCurrent).toBe(false));
+    await sql(a, `update users set display_name = 'While away' where email = ?`, [email]);
+    expect(await displayName(onB)).toBe('While away'); // at once, from the database
+    await eventually(async () => expect(b.app.services.notifications.isCurrent).toBe(true), 5000);
+    expect(await displayName(onB)).toBe('While away');
+  });
+});
+
+describe('verified access tokens, cached in memory', () => {
+  it('an access token accepted before is refused once it has expired (SEC-37, SEC-38)', async () => {
+    const { client, email } = await registerUser(a, 'JWT');
+    expect(await whoAmI(client)).toBe(email); // verified once, now cached
+    clock.advance(a.config.jwt.accessTokenTtlSeconds + 10);
+    expect(await whoAmI(client)).toBe('UNAUTHENTICATED');
+  });
+});
