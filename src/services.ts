@@ -72,7 +72,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const revokedSessions = new RevokedSessions({ notifications, retentionSeconds: config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS });
   const users = new UserCache(notifications, config.callerCacheSize);
   orm.em.getEventManager().registerSubscriber(users.subscriber());
-  const sessions = new SessionService(config, clock, (ids) => revokedSessions.markRevoked(ids));
+  const sessions = new SessionService(config, clock, notifications, users, (ids) => revokedSessions.markRevoked(ids));
   const accessTokens = new AccessTokenSigner(config.jwt, config.callerCacheSize);
   const outbox = new MailOutbox(config, logger);
   const mailer = new Mailer(config, outbox);
@@ -100,7 +100,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     notifications,
     revokedSessions,
     users,
-    apiTokens: new ApiTokenService(config, clock),
+    apiTokens: new ApiTokenService(config, clock, notifications, users),
     reauthentication,
     outbox,
     mailer,

@@ -1,10 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
-import type { ApiToken, Session, User } from '../db/entities';
+import type { ApiToken, User } from '../db/entities';
 import type { Services } from '../services';
 
 /** How a request proved who it is: one value per passport strategy. */
 export type AuthMethod = 'COOKIE' | 'SESSION_TOKEN' | 'JWT' | 'API_TOKEN' | 'BASIC' | 'PROXY';
+
+/** What a request needs of its API token. */
+export type CallerApiToken = Pick<ApiToken, 'id' | 'scopes'>;
 
 export interface AuthenticatedCaller {
   kind: 'user';
@@ -12,10 +15,8 @@ export interface AuthenticatedCaller {
   method: AuthMethod;
   /** The session behind the credential (cookie, session token, JWT `sid`); null for the others. */
   sessionId: string | null;
-  /** The loaded session row, for cookie and session-token callers. */
-  session: Session | null;
   /** The API token, for API-token callers (its scopes limit what the request may do). */
-  apiToken: ApiToken | null;
+  apiToken: CallerApiToken | null;
 }
 
 /**
@@ -43,7 +44,7 @@ export type UserContext = Context & { caller: AuthenticatedCaller };
 export function authenticated(
   user: User,
   method: AuthMethod,
-  extra: Partial<Pick<AuthenticatedCaller, 'sessionId' | 'session' | 'apiToken'>> = {},
+  extra: Partial<Pick<AuthenticatedCaller, 'sessionId' | 'apiToken'>> = {},
 ): AuthenticatedCaller {
-  return { kind: 'user', user, method, sessionId: extra.sessionId ?? extra.session?.id ?? null, session: extra.session ?? null, apiToken: extra.apiToken ?? null };
+  return { kind: 'user', user, method, sessionId: extra.sessionId ?? null, apiToken: extra.apiToken ?? null };
 }

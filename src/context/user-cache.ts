@@ -25,7 +25,7 @@ export class UserCache {
     if (row) return em.merge(User, { ...row });
     const started = this.rows.readStarted();
     const user = await em.findOne(User, { id });
-    if (user) this.rows.set(id, Object.freeze(wrap(user).toPOJO()), started);
+    if (user) this.rows.set(id, id, Object.freeze(wrap(user).toPOJO()), started);
     return user;
   }
 

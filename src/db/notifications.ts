@@ -3,6 +3,12 @@ import type { Logger } from '../logger';
 
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
+/**
+ * A connection can die without a word (a half-open TCP connection after a network fault): the
+ * listener would look current while hearing nothing. A query every few seconds, with a timeout,
+ * turns that silence into a loss, so the caches stop answering and the database is asked.
+ */
+const HEARTBEAT_MS = 5_000;
 
 export interface DatabaseNotificationsOptions {
   databaseUrl: string;
@@ -29,8 +35,11 @@ export class DatabaseNotifications {
   private stopped = false;
   private reconnectDelay = RECONNECT_MIN_MS;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeatTimer: NodeJS.Timeout;
 
-  constructor(private readonly options: DatabaseNotificationsOptions) {}
+  constructor(private readonly options: DatabaseNotificationsOptions) {
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_MS).unref();
+  }
 
   /** True while the listener is connected and caught up. */
   get isCurrent(): boolean {
@@ -54,11 +63,17 @@ export class DatabaseNotifications {
     this.stopped = true;
     this.setLost();
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeatTimer);
     await this.client?.end().catch(() => {});
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: 'gatehouse-notifications' });
+    const client = new pg.Client({
+      connectionString: this.options.databaseUrl,
+      application_name: 'gatehouse-notifications',
+      keepAlive: true,
+      query_timeout: HEARTBEAT_MS,
+    });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     client.on('notification', ({ channel, payload }) => {
@@ -70,6 +85,12 @@ export class DatabaseNotifications {
     for (const catchUp of this.catchUps) await catchUp(client);
     this.current = true;
     this.reconnectDelay = RECONNECT_MIN_MS;
+  }
+
+  private heartbeat(): void {
+    const client = this.client;
+    if (!client || !this.current) return;
+    client.query('select 1').catch((error: Error) => this.lost(client, error));
   }
 
   private setLost(): void {

@@ -2,19 +2,24 @@ import type { DatabaseNotifications } from './notifications';
 
 /** How long our own uncommitted change keeps a row out of the cache if its NOTIFY never comes (rollback). */
 const PENDING_MS = 5_000;
+/** A row is read again after this long whatever happens: a bound on any staleness we did not foresee. */
+const MAX_AGE_MS = 60_000;
 
 /**
- * A bounded in-process cache of database rows by id, kept correct by the database's change
- * notifications: it answers only while the listener is current, is emptied when the listener is
- * lost or reconnects, and evicts a row when that row's NOTIFY arrives. Two races are closed:
+ * A bounded in-process cache of database rows, looked up by a key (the id, or a token's hash) and
+ * evicted by id, kept correct by the database's change notifications: it answers only while the
+ * listener is current, is emptied when the listener is lost or reconnects, and evicts a row when
+ * that row's NOTIFY arrives. Two races are closed:
  * - a read that began before a change but ends after its NOTIFY must not store the old row:
  *   `set` takes the epoch from `readStarted()` and refuses it if anything was evicted since;
  * - our own change is visible to our next request before its NOTIFY comes back: `changing(id)`
  *   keeps the row out of the cache until that NOTIFY arrives.
- * Least recently used rows leave first once `maxEntries` is reached.
+ * Least recently used rows leave first once `maxEntries` is reached, and none is kept longer than
+ * a minute.
  */
 export class RowCache<T> {
-  private readonly entries = new Map<string, T>();
+  private readonly entries = new Map<string, { id: string; value: T; readAt: number }>(); // key → row
+  private readonly keys = new Map<string, string>(); // id → key
   private readonly pending = new Map<string, number>(); // id → until (ms)
   private epoch = 0;
 
@@ -26,14 +31,17 @@ export class RowCache<T> {
     notifications.subscribe(channel, (id) => this.invalidate(id), { catchUp: async () => this.clear(), lost: () => this.clear() });
   }
 
-  get(id: string): T | undefined {
-    if (!this.notifications.isCurrent || this.isPending(id)) return undefined;
-    const value = this.entries.get(id);
-    if (value !== undefined) {
-      this.entries.delete(id); // re-inserted last: most recently used
-      this.entries.set(id, value);
+  get(key: string): T | undefined {
+    if (!this.notifications.isCurrent) return undefined;
+    const entry = this.entries.get(key);
+    if (entry === undefined || this.isPending(entry.id)) return undefined;
+    if (Date.now() - entry.readAt > MAX_AGE_MS) {
+      this.evict(entry.id);
+      return undefined;
     }
-    return value;
+    this.entries.delete(key); // re-inserted last: most recently used
+    this.entries.set(key, entry);
+    return entry.value;
   }
 
   /** Call before reading a row from the database; pass the result to `set`. */
@@ -41,16 +49,18 @@ export class RowCache<T> {
     return this.epoch;
   }
 
-  set(id: string, value: T, readStartedAt: number): void {
+  set(key: string, id: string, value: T, readStartedAt: number): void {
     if (!this.notifications.isCurrent || readStartedAt !== this.epoch || this.isPending(id)) return;
-    this.entries.set(id, value);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.evict(id);
+    this.entries.set(key, { id, value, readAt: Date.now() });
+    this.keys.set(id, key);
+    if (this.entries.size > this.maxEntries) this.evict(this.entries.values().next().value!.id);
   }
 
   /** The row changed and its change is committed (its NOTIFY arrived). */
   invalidate(id: string): void {
     this.epoch++;
-    this.entries.delete(id);
+    this.evict(id);
     this.pending.delete(id);
   }
 
@@ -64,9 +74,17 @@ export class RowCache<T> {
     return this.entries.size;
   }
 
+  private evict(id: string): void {
+    const key = this.keys.get(id);
+    if (key === undefined) return;
+    this.keys.delete(id);
+    this.entries.delete(key);
+  }
+
   private clear(): void {
     this.epoch++;
     this.entries.clear();
+    this.keys.clear();
   }
 
   private isPending(id: string): boolean {

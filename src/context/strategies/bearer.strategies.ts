@@ -14,7 +14,7 @@ export function createSessionTokenStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {
     const caller = services.sessions
       .findLiveSession(requestEm(req), bearerValue(req), CredentialKind.SESSION_TOKEN)
-      .then((session) => (session ? authenticated(session.user, 'SESSION_TOKEN', { session }) : null));
+      .then((live) => (live ? authenticated(live.user, 'SESSION_TOKEN', { sessionId: live.sessionId }) : null));
     settle(done, caller);
   });
 }
@@ -24,7 +24,7 @@ export function createApiTokenStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {
     const caller = services.apiTokens
       .findLive(requestEm(req), bearerValue(req))
-      .then((apiToken) => (apiToken ? authenticated(apiToken.user, 'API_TOKEN', { apiToken }) : null));
+      .then((live) => (live ? authenticated(live.user, 'API_TOKEN', { apiToken: live.apiToken }) : null));
     settle(done, caller);
   });
 }

@@ -19,7 +19,7 @@ export function createSessionCookieStrategy(services: Services): InstanceType<ty
     if (reading.state !== 'present') return settle(done, Promise.resolve(reject()));
     const caller = services.sessions
       .findLiveSession(requestEm(req), reading.token, CredentialKind.COOKIE)
-      .then((session) => (session ? authenticated(session.user, 'COOKIE', { session }) : reject()));
+      .then((live) => (live ? authenticated(live.user, 'COOKIE', { sessionId: live.sessionId }) : reject()));
     settle(done, caller);
   });
 }

@@ -63,6 +63,11 @@ export class ApiToken {
   revokedAt: (Date & Opt) | null = null;
 
   isLiveAt(now: Date): boolean {
-    return this.revokedAt === null && (this.expiresAt === null || now < this.expiresAt);
+    return apiTokenIsLiveAt(this, now);
   }
+}
+
+/** ApiToken.isLiveAt for a token's row as the caller cache holds it (no entity). */
+export function apiTokenIsLiveAt(t: Pick<ApiToken, 'revokedAt' | 'expiresAt'>, now: Date): boolean {
+  return t.revokedAt === null && (t.expiresAt === null || now < t.expiresAt);
 }

@@ -6,8 +6,9 @@ import { Session } from './session.entity';
 import { SocialAccount } from './social-account.entity';
 import { User } from './user.entity';
 
-export { ApiTokenScope } from './api-token.entity';
+export { ApiTokenScope, apiTokenIsLiveAt } from './api-token.entity';
 export { CredentialKind } from './credential-kind';
+export { sessionIsLiveAt } from './session.entity';
 export { EmailTokenPurpose } from './email-token.entity';
 export { ApiToken, AuthEvent, EmailToken, RefreshToken, Session, SocialAccount, User };
 

@@ -78,6 +78,11 @@ export class Session {
 
   /** The invariant every credential path checks: not revoked, within both lifetimes. */
   isLiveAt(now: Date): boolean {
-    return this.revokedAt === null && now < this.expiresAt && now < this.idleExpiresAt;
+    return sessionIsLiveAt(this, now);
   }
+}
+
+/** Session.isLiveAt for a session's row as the caller cache holds it (no entity). */
+export function sessionIsLiveAt(s: Pick<Session, 'revokedAt' | 'expiresAt' | 'lastSeenAt' | 'idleTimeoutSeconds'>, now: Date): boolean {
+  return s.revokedAt === null && now < s.expiresAt && now.getTime() < s.lastSeenAt.getTime() + s.idleTimeoutSeconds * 1000;
 }

@@ -1,8 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
+import type { CallerApiToken } from '../../context/context';
+import type { UserCache } from '../../context/user-cache';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
-import { ApiToken, ApiTokenScope, type User } from '../../db/entities';
+import { ApiToken, ApiTokenScope, apiTokenIsLiveAt, type User } from '../../db/entities';
+import type { DatabaseNotifications } from '../../db/notifications';
+import { RowCache } from '../../db/row-cache';
 import { AuthError, ErrorCode } from '../../errors';
 import { parseLabel } from '../account/text';
 
@@ -12,6 +16,11 @@ export const API_TOKEN_PREFIX = 'gthp_';
 const DISPLAY_PREFIX_LENGTH = API_TOKEN_PREFIX.length + 6;
 const MAX_NAME_LENGTH = 100;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** NOTIFYed with the id by a trigger on every update or delete of an API token row. */
+export const API_TOKEN_CHANGED_CHANNEL = 'gatehouse_api_token_changed';
+
+/** An API token's row as the caller cache holds it: what a request needs of it, no entity. */
+type CachedApiToken = Pick<ApiToken, 'id' | 'scopes' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'> & { userId: string };
 
 export interface NewApiToken {
   name: string;
@@ -21,10 +30,17 @@ export interface NewApiToken {
 
 /** Personal API tokens: what DRF's Token should have been. */
 export class ApiTokenService {
+  /** Tokens by hash, evicted by NOTIFY (see RowCache). */
+  private readonly cache: RowCache<CachedApiToken>;
+
   constructor(
-    private readonly config: Pick<Config, 'apiTokens' | 'session'>,
+    private readonly config: Pick<Config, 'apiTokens' | 'session' | 'callerCacheSize'>,
     private readonly clock: Clock,
-  ) {}
+    notifications: DatabaseNotifications,
+    private readonly users: UserCache,
+  ) {
+    this.cache = new RowCache(notifications, API_TOKEN_CHANGED_CHANNEL, config.callerCacheSize);
+  }
 
   /**
    * Creates a token for `user`; returns it with its plaintext, which is never stored or shown
@@ -63,20 +79,31 @@ export class ApiTokenService {
   }
 
   /** The live token and its active user, or null. Records use at most once per touch interval. */
-  async findLive(em: EntityManager, token: string): Promise<ApiToken | null> {
-    const apiToken = await em.findOne(ApiToken, { tokenHash: hashToken(token) }, { populate: ['user'] });
+  async findLive(em: EntityManager, token: string): Promise<{ apiToken: CallerApiToken; user: User } | null> {
+    const tokenHash = hashToken(token);
+    let apiToken = this.cache.get(tokenHash);
+    if (!apiToken) {
+      const started = this.cache.readStarted();
+      const row = await em.findOne(ApiToken, { tokenHash });
+      if (!row) return null;
+      apiToken = { id: row.id, userId: row.user.id, scopes: row.scopes, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
+      if (row.revokedAt === null) this.cache.set(tokenHash, row.id, apiToken, started);
+    }
     const now = this.clock.now();
-    if (!apiToken || !apiToken.isLiveAt(now) || !apiToken.user.isActive) return null;
+    if (!apiTokenIsLiveAt(apiToken, now)) return null;
+    const user = await this.users.load(em, apiToken.userId);
+    if (!user?.isActive) return null;
     const last = apiToken.lastUsedAt?.getTime() ?? 0;
     if (now.getTime() - last >= this.config.session.touchIntervalSeconds * 1000) {
+      this.cache.changing(apiToken.id);
       await em.nativeUpdate(ApiToken, { id: apiToken.id }, { lastUsedAt: now });
-      apiToken.lastUsedAt = now;
     }
-    return apiToken;
+    return { apiToken, user };
   }
 
   /** Revokes one of `userId`'s tokens; false when there is no such live token of theirs. */
   async revoke(em: EntityManager, userId: string, id: string): Promise<boolean> {
+    this.cache.changing(id);
     const count = await em.nativeUpdate(ApiToken, { id, user: userId, revokedAt: null }, { revokedAt: this.clock.now() });
     return count > 0;
   }

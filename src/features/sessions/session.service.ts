@@ -1,12 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config, SessionLifetimes } from '../../config';
+import type { UserCache } from '../../context/user-cache';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
-import { CredentialKind, Session, type User } from '../../db/entities';
+import { CredentialKind, Session, sessionIsLiveAt, type User } from '../../db/entities';
+import type { DatabaseNotifications } from '../../db/notifications';
+import { RowCache } from '../../db/row-cache';
 
 /** Prefix of opaque session tokens (cookie value and SESSION_TOKEN bearer alike). */
 export const SESSION_TOKEN_PREFIX = 'gths_';
 const MAX_USER_AGENT_LENGTH = 512;
+/** NOTIFYed with the id by a trigger on every update or delete of a session row. */
+export const SESSION_CHANGED_CHANNEL = 'gatehouse_session_changed';
 
 export interface SessionOrigin {
   ipAddress: string | null;
@@ -19,14 +24,30 @@ export interface CreatedSession {
   token: string | null;
 }
 
+/** A session row as the caller cache holds it: what a request needs of it, no entity. */
+type CachedSession = Pick<Session, 'id' | 'credentialKind' | 'expiresAt' | 'lastSeenAt' | 'idleTimeoutSeconds' | 'revokedAt'> & { userId: string };
+
+/** The session a cookie or session token belongs to, and its user (in the request's EntityManager). */
+export interface LiveSession {
+  sessionId: string;
+  user: User;
+}
+
 /** Server-side sessions: creation, lookup with idle/absolute expiry, and revocation. */
 export class SessionService {
+  /** Sessions of cookie and session-token callers by token hash, evicted by NOTIFY (see RowCache). */
+  private readonly cache: RowCache<CachedSession>;
+
   constructor(
-    private readonly config: Pick<Config, 'session' | 'tokenSession'>,
+    private readonly config: Pick<Config, 'session' | 'tokenSession' | 'callerCacheSize'>,
     private readonly clock: Clock,
+    notifications: DatabaseNotifications,
+    private readonly users: UserCache,
     /** Told of every revocation this instance makes, so its own JWT checks see it at once. */
     private readonly onRevoked: (sessionIds: string[]) => void = () => {},
-  ) {}
+  ) {
+    this.cache = new RowCache(notifications, SESSION_CHANGED_CHANNEL, config.callerCacheSize);
+  }
 
   /** Browsers get the short ASVS lifetimes; app sessions (token, JWT) the longer app ones. */
   lifetimesFor(kind: CredentialKind): SessionLifetimes {
@@ -56,23 +77,34 @@ export class SessionService {
   /**
    * The live session of `kind` a token belongs to, with its user, or null when the token is
    * unknown, of another kind (a cookie's token is not a bearer token), revoked, expired (idle or
-   * absolute) or its user is deactivated. Records activity at most once per touch interval, so a
-   * busy client costs one indexed read per request, not a write.
+   * absolute) or its user is deactivated. Session and user usually come from memory (kept current
+   * by NOTIFY); a cached session that looks idle-expired is read again, since another instance may
+   * have recorded activity. Activity is written at most once per touch interval.
    */
-  async findLiveSession(em: EntityManager, token: string, kind: CredentialKind): Promise<Session | null> {
+  async findLiveSession(em: EntityManager, token: string, kind: CredentialKind): Promise<LiveSession | null> {
     if (!token.startsWith(SESSION_TOKEN_PREFIX)) return null;
-    const session = await em.findOne(Session, { tokenHash: hashToken(token) }, { populate: ['user'] });
+    const tokenHash = hashToken(token);
     const now = this.clock.now();
-    if (!session || session.credentialKind !== kind || !session.isLiveAt(now) || !session.user.isActive) return null;
+    let session = this.cache.get(tokenHash);
+    if (!session || !sessionIsLiveAt(session, now)) {
+      const started = this.cache.readStarted();
+      const row = await em.findOne(Session, { tokenHash });
+      if (!row) return null;
+      session = { id: row.id, userId: row.user.id, credentialKind: row.credentialKind, expiresAt: row.expiresAt, lastSeenAt: row.lastSeenAt, idleTimeoutSeconds: row.idleTimeoutSeconds, revokedAt: row.revokedAt };
+      if (row.revokedAt === null) this.cache.set(tokenHash, row.id, session, started);
+    }
+    if (session.credentialKind !== kind || !sessionIsLiveAt(session, now)) return null;
+    const user = await this.users.load(em, session.userId);
+    if (!user?.isActive) return null;
     await this.touch(em, session, now);
-    return session;
+    return { sessionId: session.id, user };
   }
 
   /** Records activity, extending the idle lifetime; written at most once per touch interval. */
-  async touch(em: EntityManager, session: Session, now = this.clock.now()): Promise<void> {
+  private async touch(em: EntityManager, session: CachedSession, now: Date): Promise<void> {
     if (now.getTime() - session.lastSeenAt.getTime() < this.config.session.touchIntervalSeconds * 1000) return;
+    this.cache.changing(session.id);
     await em.nativeUpdate(Session, { id: session.id, revokedAt: null }, { lastSeenAt: now });
-    session.lastSeenAt = now;
   }
 
   /** The database's answer for a JWT session, used only while the revocation listener is down. */
@@ -83,6 +115,7 @@ export class SessionService {
 
   /** Ends one session now. Idempotent. */
   async revokeSession(em: EntityManager, sessionId: string, reason: string): Promise<void> {
+    this.cache.changing(sessionId);
     await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: reason });
     this.onRevoked([sessionId]);
   }
@@ -100,6 +133,7 @@ export class SessionService {
       .where({ user: userId, revokedAt: null, ...(keepId ? { id: { $ne: keepId } } : {}) })
       .returning(['id'])
       .execute<{ id: string }[]>('all', false);
+    for (const { id } of rows) this.cache.changing(id);
     this.onRevoked(rows.map((r) => r.id));
     return rows.length;
   }

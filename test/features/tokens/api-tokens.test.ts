@@ -4,6 +4,7 @@ import { CreateApiTokenDocument, CredentialsDocument, LogoutDocument, MeDocument
 import { credentialKinds, GOOD_PASSWORD, registerUser, type SignedIn, whoAmI } from '../../helpers/accounts';
 import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
+import { eventually } from '../../helpers/eventually';
 import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
 const clock = new FakeClock();
@@ -113,8 +114,11 @@ describe('API tokens', () => {
   it('stop working when the user is deactivated (SEC-32)', async () => {
     const user = await registerUser(server);
     const created = (await createToken(user)).data!.createApiToken;
+    const client = withToken(created.token);
+    expect(await whoAmI(client)).toBe(user.email); // the token and its user are now cached
+    // Made in the database, the change reaches the server by NOTIFY at commit.
     await sql(server, 'update users set is_active = false where email = ?', [user.email]);
-    expect(await whoAmI(withToken(created.token))).toBe('UNAUTHENTICATED');
+    await eventually(async () => expect(await whoAmI(client)).toBe('UNAUTHENTICATED'), 1000);
   });
 
   it('a name is required', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MeDocument, VerifyEmailDocument } from '../../generated/graphql';
-import { registerUser, whoAmI } from '../../helpers/accounts';
+import { CreateApiTokenDocument, MeDocument, RevokeCredentialDocument, VerifyEmailDocument } from '../../generated/graphql';
+import { loginUser, registerUser, whoAmI } from '../../helpers/accounts';
 import { TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
 import { adminQuery } from '../../helpers/database';
@@ -8,9 +8,9 @@ import { eventually } from '../../helpers/eventually';
 import { Mailbox } from '../../helpers/mailbox';
 import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
-// JWT callers are resolved from memory: verified tokens and their users are cached per instance
-// and kept correct by NOTIFY. These tests show that no change is missed: two instances on one
-// database, as behind a load balancer.
+// Callers are resolved from memory: verified JWTs, the sessions and API tokens behind opaque
+// credentials, and their users are cached per instance and kept correct by NOTIFY. These tests
+// show that no change is missed: two instances on one database, as behind a load balancer.
 const clock = new FakeClock();
 let mailbox: Mailbox;
 let a: TestServer;
@@ -82,5 +82,51 @@ describe('verified access tokens, cached in memory', () => {
     expect(await whoAmI(client)).toBe(email); // verified once, now cached
     clock.advance(a.config.jwt.accessTokenTtlSeconds + 10);
     expect(await whoAmI(client)).toBe('UNAUTHENTICATED');
+  });
+});
+
+/** A signed-in client of `kind` on instance a, the same credential on b, and its row's id. */
+async function credentialOf(kind: 'COOKIE' | 'SESSION_TOKEN' | 'API_TOKEN') {
+  const owner = await registerUser(a, 'COOKIE');
+  if (kind === 'API_TOKEN') {
+    const created = (await owner.client.request(CreateApiTokenDocument, { input: { name: 'cached' } })).data!.createApiToken;
+    const client = Object.assign(new TestClient(a.graphqlUrl), { authorization: `Bearer ${created.token}` });
+    return { owner, client, email: owner.email, id: created.apiToken.id, table: 'api_tokens' };
+  }
+  const signedIn = kind === 'COOKIE' ? owner : await loginUser(a, owner.email, kind);
+  return { owner, client: signedIn.client, email: owner.email, id: signedIn.result.session.id, table: 'sessions' };
+}
+
+/**
+ * Uses a credential until its rows are in both instances' caches: its first use reads them and
+ * records activity, and the rows are kept only once that write's NOTIFY has come back.
+ */
+async function warm(clients: TestClient[], email: string): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    for (const client of clients) expect(await whoAmI(client)).toBe(email);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe.each(['COOKIE', 'SESSION_TOKEN', 'API_TOKEN'] as const)('%s credentials, cached in memory', (kind) => {
+  it('revoked through Gatehouse: refused at once on that instance, and within a second on the other (SEC-30, SEC-43)', async () => {
+    const { owner, client, email, id } = await credentialOf(kind);
+    const onB = client.clone(b.graphqlUrl);
+    await warm([client, onB], email);
+    const revoker = kind === 'COOKIE' ? (await loginUser(a, email, 'COOKIE')).client : owner.client;
+    expect((await revoker.request(RevokeCredentialDocument, { id })).data?.revokeCredential).toBe(true);
+    expect(await whoAmI(client)).toBe('UNAUTHENTICATED');
+    await eventually(async () => expect(await whoAmI(onB)).toBe('UNAUTHENTICATED'), 1000);
+  });
+
+  it('revoked in the database by any means: refused on every instance within a second', async () => {
+    const { client, email, id, table } = await credentialOf(kind);
+    const onB = client.clone(b.graphqlUrl);
+    await warm([client, onB], email);
+    await sql(a, `update ${table} set revoked_at = now() where id = ?`, [id]);
+    await eventually(async () => {
+      expect(await whoAmI(client)).toBe('UNAUTHENTICATED');
+      expect(await whoAmI(onB)).toBe('UNAUTHENTICATED');
+    }, 1000);
   });
 });
