@@ -9,9 +9,26 @@ export type AuthMethod = 'COOKIE' | 'SESSION_TOKEN' | 'JWT' | 'API_TOKEN' | 'BAS
 /** What a request needs of its API token. */
 export type CallerApiToken = Pick<ApiToken, 'id' | 'scopes'>;
 
+/** A caller's user as a strategy found it. */
+export interface FoundUser {
+  /** Read-only: the cached copy shared by requests, or the row this request loaded. */
+  view: User;
+  /** The same user in the request's EntityManager (the loaded row itself, or the cached copy merged in). */
+  attach(): User;
+}
+
+/** A user this request loaded itself: already in its EntityManager. */
+export const loadedUser = (user: User): FoundUser => ({ view: user, attach: () => user });
+
 export interface AuthenticatedCaller {
   kind: 'user';
-  user: User;
+  /** The caller's user in the request's EntityManager, attached on first use: changes to it flush. */
+  readonly user: User;
+  /**
+   * The caller's user as found for this request, read-only: what queries return (`me`). Cheaper
+   * than `user`, which merges a cached user into the EntityManager.
+   */
+  userView: User;
   method: AuthMethod;
   /** The session behind the credential (cookie, session token, JWT `sid`); null for the others. */
   sessionId: string | null;
@@ -42,9 +59,19 @@ export type UserContext = Context & { caller: AuthenticatedCaller };
 
 /** Builds the caller record a strategy yields on success. */
 export function authenticated(
-  user: User,
+  found: FoundUser,
   method: AuthMethod,
   extra: Partial<Pick<AuthenticatedCaller, 'sessionId' | 'apiToken'>> = {},
 ): AuthenticatedCaller {
-  return { kind: 'user', user, method, sessionId: extra.sessionId ?? null, apiToken: extra.apiToken ?? null };
+  let attached: User | undefined;
+  return {
+    kind: 'user',
+    method,
+    sessionId: extra.sessionId ?? null,
+    apiToken: extra.apiToken ?? null,
+    userView: found.view,
+    get user() {
+      return (attached ??= found.attach());
+    },
+  };
 }

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
 import { Passport } from 'passport';
 import type { Services } from '../services';
@@ -8,8 +7,9 @@ import { createCredentialSelector, STRATEGY, type StrategyName } from './strateg
 import { createBasicStrategy, createTrustedProxyStrategy } from './strategies/password.strategies';
 import { createSessionCookieStrategy } from './strategies/session-cookie.strategy';
 import type { RequestWithEm } from './strategies/strategy-support';
+import type { LazyEm } from './user-cache';
 
-export type ResolveCaller = (em: EntityManager, req: Request, res: Response) => Promise<Caller>;
+export type ResolveCaller = (em: LazyEm, req: Request, res: Response) => Promise<Caller>;
 
 const METHOD_OF: Record<StrategyName, AuthMethod> = {
   [STRATEGY.SESSION_TOKEN]: 'SESSION_TOKEN',

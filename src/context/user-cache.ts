@@ -1,8 +1,12 @@
-import { type EntityData, type EventSubscriber, wrap } from '@mikro-orm/core';
+import { type EventSubscriber, wrap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../db/entities';
 import type { DatabaseNotifications } from '../db/notifications';
 import { RowCache } from '../db/row-cache';
+import { type FoundUser, loadedUser } from './context';
+
+/** The request's EntityManager, forked on first use: a request served from memory never needs one. */
+export type LazyEm = () => EntityManager;
 
 export const USER_CHANGED_CHANNEL = 'gatehouse_user_changed';
 
@@ -10,23 +14,25 @@ export const USER_CHANGED_CHANNEL = 'gatehouse_user_changed';
  * The users behind JWT callers, kept in memory so a request with an access token needs no
  * database read at all (the benchmark's main cost before: one round trip per request). Kept
  * correct by NOTIFY on every change to a user row (migration 20261128160000) and, for this
- * instance's own changes, by the ORM subscriber below. A cached user enters each request's
- * EntityManager through `merge`, so a resolver that changes it flushes only what it changed.
+ * instance's own changes, by the ORM subscriber below. The cached copy is a frozen User, shared by
+ * the requests that only read it; one that changes the user gets it merged into its
+ * EntityManager (`attach`), so it flushes only what it changed.
  */
 export class UserCache {
-  private readonly rows: RowCache<EntityData<User>>;
+  private readonly rows: RowCache<User>;
 
   constructor(notifications: DatabaseNotifications, maxEntries: number) {
     this.rows = new RowCache(notifications, USER_CHANGED_CHANNEL, maxEntries);
   }
 
-  async load(em: EntityManager, id: string): Promise<User | null> {
-    const row = this.rows.get(id);
-    if (row) return em.merge(User, { ...row });
+  async load(em: LazyEm, id: string): Promise<FoundUser | null> {
+    const cached = this.rows.get(id);
+    if (cached) return { view: cached, attach: () => em().merge(User, { ...cached }) };
     const started = this.rows.readStarted();
-    const user = await em.findOne(User, { id });
-    if (user) this.rows.set(id, id, Object.freeze(wrap(user).toPOJO()), started);
-    return user;
+    const user = await em().findOne(User, { id });
+    if (!user) return null;
+    this.rows.set(id, id, Object.freeze(Object.assign(Object.create(User.prototype) as User, wrap(user).toPOJO())), started);
+    return loadedUser(user);
   }
 
   /** Evicts users as this instance updates or deletes them, before their NOTIFY comes back. */

@@ -48,10 +48,10 @@ export function createJwtStrategy(services: Services): Strategy {
       }
       const revoked = services.revokedSessions.isCurrent
         ? services.revokedSessions.has(claims.sid)
-        : !(await services.sessions.isLive(em, claims.sid));
+        : !(await services.sessions.isLive(em(), claims.sid));
       if (revoked) return null;
       const user = await services.users.load(em, claims.sub);
-      return user?.isActive ? authenticated(user, 'JWT', { sessionId: claims.sid }) : null;
+      return user?.view.isActive ? authenticated(user, 'JWT', { sessionId: claims.sid }) : null;
     };
     settle(done, verify());
   });

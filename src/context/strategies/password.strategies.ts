@@ -4,7 +4,7 @@ import { AuthError } from '../../errors';
 import { parseEmail } from '../../features/account/email';
 import { clientAddressKey } from '../../features/rate-limits/client-address';
 import type { Services } from '../../services';
-import { authenticated } from '../context';
+import { authenticated, loadedUser } from '../context';
 import { readAuthorization } from './credential-sources';
 import { requestEm, settle } from './strategy-support';
 
@@ -22,8 +22,8 @@ export function createBasicStrategy(services: Services): Strategy {
       if (colon < 0) return null;
       try {
         const credentials = { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-        const user = await services.login.authenticate(requestEm(req), credentials, clientAddressKey(req));
-        return authenticated(user, 'BASIC');
+        const user = await services.login.authenticate(requestEm(req)(), credentials, clientAddressKey(req));
+        return authenticated(loadedUser(user), 'BASIC');
       } catch (error) {
         if (error instanceof AuthError && error.code !== 'RATE_LIMITED') return null;
         throw error;
@@ -49,8 +49,8 @@ export function createTrustedProxyStrategy(services: Services): Strategy {
       } catch {
         return null;
       }
-      const user = await requestEm(req).findOne(User, { email });
-      return user?.isActive ? authenticated(user, 'PROXY') : null;
+      const user = await requestEm(req)().findOne(User, { email });
+      return user?.isActive ? authenticated(loadedUser(user), 'PROXY') : null;
     };
     settle(done, verify());
   });

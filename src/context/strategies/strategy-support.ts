@@ -1,11 +1,11 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request } from 'express';
 import type { AuthenticatedCaller } from '../context';
+import type { LazyEm } from '../user-cache';
 
-/** The per-request EntityManager travels on the request so strategies share it with resolvers. */
-export type RequestWithEm = Request & { gatehouseEm?: EntityManager };
+/** The per-request EntityManager (lazily forked) travels on the request so strategies share it with resolvers. */
+export type RequestWithEm = Request & { gatehouseEm?: LazyEm };
 
-export function requestEm(req: Request): EntityManager {
+export function requestEm(req: Request): LazyEm {
   const em = (req as RequestWithEm).gatehouseEm;
   if (!em) throw new Error('strategy run outside the context builder');
   return em;

@@ -6,6 +6,6 @@ import { User } from '../../db/entities';
 export class AccountResolver {
   @Query(() => User, { nullable: true, description: 'The signed-in user, or null when anonymous.' })
   me(@Ctx() ctx: Context): User | null {
-    return ctx.caller.kind === 'user' ? ctx.caller.user : null;
+    return ctx.caller.kind === 'user' ? ctx.caller.userView : null;
   }
 }

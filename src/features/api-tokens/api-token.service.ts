@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { CallerApiToken } from '../../context/context';
-import type { UserCache } from '../../context/user-cache';
+import type { LazyEm, UserCache } from '../../context/user-cache';
+import type { FoundUser } from '../../context/context';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { ApiToken, ApiTokenScope, apiTokenIsLiveAt, type User } from '../../db/entities';
 import type { DatabaseNotifications } from '../../db/notifications';
@@ -79,12 +80,12 @@ export class ApiTokenService {
   }
 
   /** The live token and its active user, or null. Records use at most once per touch interval. */
-  async findLive(em: EntityManager, token: string): Promise<{ apiToken: CallerApiToken; user: User } | null> {
+  async findLive(em: LazyEm, token: string): Promise<{ apiToken: CallerApiToken; user: FoundUser } | null> {
     const tokenHash = hashToken(token);
     let apiToken = this.cache.get(tokenHash);
     if (!apiToken) {
       const started = this.cache.readStarted();
-      const row = await em.findOne(ApiToken, { tokenHash });
+      const row = await em().findOne(ApiToken, { tokenHash });
       if (!row) return null;
       apiToken = { id: row.id, userId: row.user.id, scopes: row.scopes, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
       if (row.revokedAt === null) this.cache.set(tokenHash, row.id, apiToken, started);
@@ -92,11 +93,11 @@ export class ApiTokenService {
     const now = this.clock.now();
     if (!apiTokenIsLiveAt(apiToken, now)) return null;
     const user = await this.users.load(em, apiToken.userId);
-    if (!user?.isActive) return null;
+    if (!user?.view.isActive) return null;
     const last = apiToken.lastUsedAt?.getTime() ?? 0;
     if (now.getTime() - last >= this.config.session.touchIntervalSeconds * 1000) {
       this.cache.changing(apiToken.id);
-      await em.nativeUpdate(ApiToken, { id: apiToken.id }, { lastUsedAt: now });
+      await em().nativeUpdate(ApiToken, { id: apiToken.id }, { lastUsedAt: now });
     }
     return { apiToken, user };
   }

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config, SessionLifetimes } from '../../config';
-import type { UserCache } from '../../context/user-cache';
+import type { LazyEm, UserCache } from '../../context/user-cache';
+import type { FoundUser } from '../../context/context';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { CredentialKind, Session, sessionIsLiveAt, type User } from '../../db/entities';
 import type { DatabaseNotifications } from '../../db/notifications';
@@ -30,7 +31,7 @@ type CachedSession = Pick<Session, 'id' | 'credentialKind' | 'expiresAt' | 'last
 /** The session a cookie or session token belongs to, and its user (in the request's EntityManager). */
 export interface LiveSession {
   sessionId: string;
-  user: User;
+  user: FoundUser;
 }
 
 /** Server-side sessions: creation, lookup with idle/absolute expiry, and revocation. */
@@ -81,30 +82,30 @@ export class SessionService {
    * by NOTIFY); a cached session that looks idle-expired is read again, since another instance may
    * have recorded activity. Activity is written at most once per touch interval.
    */
-  async findLiveSession(em: EntityManager, token: string, kind: CredentialKind): Promise<LiveSession | null> {
+  async findLiveSession(em: LazyEm, token: string, kind: CredentialKind): Promise<LiveSession | null> {
     if (!token.startsWith(SESSION_TOKEN_PREFIX)) return null;
     const tokenHash = hashToken(token);
     const now = this.clock.now();
     let session = this.cache.get(tokenHash);
     if (!session || !sessionIsLiveAt(session, now)) {
       const started = this.cache.readStarted();
-      const row = await em.findOne(Session, { tokenHash });
+      const row = await em().findOne(Session, { tokenHash });
       if (!row) return null;
       session = { id: row.id, userId: row.user.id, credentialKind: row.credentialKind, expiresAt: row.expiresAt, lastSeenAt: row.lastSeenAt, idleTimeoutSeconds: row.idleTimeoutSeconds, revokedAt: row.revokedAt };
       if (row.revokedAt === null) this.cache.set(tokenHash, row.id, session, started);
     }
     if (session.credentialKind !== kind || !sessionIsLiveAt(session, now)) return null;
     const user = await this.users.load(em, session.userId);
-    if (!user?.isActive) return null;
+    if (!user?.view.isActive) return null;
     await this.touch(em, session, now);
     return { sessionId: session.id, user };
   }
 
   /** Records activity, extending the idle lifetime; written at most once per touch interval. */
-  private async touch(em: EntityManager, session: CachedSession, now: Date): Promise<void> {
+  private async touch(em: LazyEm, session: CachedSession, now: Date): Promise<void> {
     if (now.getTime() - session.lastSeenAt.getTime() < this.config.session.touchIntervalSeconds * 1000) return;
     this.cache.changing(session.id);
-    await em.nativeUpdate(Session, { id: session.id, revokedAt: null }, { lastSeenAt: now });
+    await em().nativeUpdate(Session, { id: session.id, revokedAt: null }, { lastSeenAt: now });
   }
 
   /** The database's answer for a JWT session, used only while the revocation listener is down. */
