@@ -64,6 +64,11 @@ async function main(): Promise<void> {
   const helloRow = await measure('bare Apollo { hello }', hello, `http://127.0.0.1:${hello.port}/graphql`, { body: JSON.stringify({ query: '{ hello }' }) });
   hello.child.kill();
   rows.push(helloRow);
+  // Evidence for the HTTP-layer decision: the same bare server over Fastify.
+  const fastify = await startChild(['--import', 'tsx', join(ROOT, 'bench', 'hello-fastify.ts')], {});
+  const fastifyRow = await measure('bare Apollo { hello } over Fastify', fastify, `http://127.0.0.1:${fastify.port}/graphql`, { body: JSON.stringify({ query: '{ hello }' }) });
+  fastify.child.kill();
+  rows.push({ ...fastifyRow, limit: 'hello', ratio: fastifyRow.rps / helloRow.rps });
 
   const server = await startGatehouse(url, (smtp.server.address() as { port: number }).port);
   const graphql = `http://127.0.0.1:${server.port}/graphql`;
@@ -225,9 +230,15 @@ function startChild(args: string[], env: Record<string, string>): Promise<Runnin
   });
 }
 
+/** The node flags `npm start` runs the server with (the heap bound), so the bench measures the same. */
+function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return scripts.start.split(/\s+/).filter((arg) => arg.startsWith('--'));
+}
+
 function startGatehouse(url: string, smtpPort: number): Promise<Running> {
   const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
-  return startChild([...profile, join(ROOT, 'dist', 'src', 'main.js')], {
+  return startChild([...startFlags(), ...profile, join(ROOT, 'dist', 'src', 'main.js')], {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: '0',
