@@ -212,9 +212,17 @@ async function explain(url: string): Promise<string[]> {
 
 interface Running { child: ChildProcess; port: number }
 
+/** Every server the bench started, stopped if the bench itself fails. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 function startChild(args: string[], env: Record<string, string>): Promise<Running> {
   const [command, ...rest] = pinned(SERVER_CPUS, args);
   const child = spawn(command!, rest, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
     let buffer = '';
     const onData = (chunk: Buffer) => {
