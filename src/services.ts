@@ -1,8 +1,10 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import { UserCache } from './context/user-cache';
 import { AccessTokenSigner, CLOCK_TOLERANCE_SECONDS } from './crypto/jwt';
 import { PasswordHasher } from './crypto/password';
+import { DatabaseNotifications } from './db/notifications';
 import { PasswordScreening } from './features/account/password-screening';
 import { AuditService } from './features/audit/audit.service';
 import { AccountDeletionService } from './features/account-deletion/account-deletion.service';
@@ -19,8 +21,6 @@ import { RegistrationService } from './features/registration/registration.servic
 import { LoginService } from './features/sessions/login.service';
 import { RefreshTokenService } from './features/sessions/refresh-token.service';
 import { RevokedSessions } from './features/sessions/revoked-sessions';
-import { DatabaseNotifications } from './db/notifications';
-import { UserCache } from './context/user-cache';
 import { SessionService } from './features/sessions/session.service';
 import { SocialProviders } from './features/social-login/providers';
 import { SocialAccountService } from './features/social-login/social-accounts.service';

@@ -11,8 +11,8 @@ export type LazyEm = () => EntityManager;
 export const USER_CHANGED_CHANNEL = 'gatehouse_user_changed';
 
 /**
- * The users behind JWT callers, kept in memory so a request with an access token needs no
- * database read at all (the benchmark's main cost before: one round trip per request). Kept
+ * The users behind token and cookie callers, kept in memory so a request needs no database read
+ * at all (the benchmark's main cost before: one round trip per request). Kept
  * correct by NOTIFY on every change to a user row (migration 20261128160000) and, for this
  * instance's own changes, by the ORM subscriber below. The cached copy is a frozen User, shared by
  * the requests that only read it; one that changes the user gets it merged into its

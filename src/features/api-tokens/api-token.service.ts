@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
-import type { CallerApiToken } from '../../context/context';
+import type { CallerApiToken, FoundUser } from '../../context/context';
 import type { LazyEm, UserCache } from '../../context/user-cache';
-import type { FoundUser } from '../../context/context';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { ApiToken, ApiTokenScope, apiTokenIsLiveAt, type User } from '../../db/entities';
 import type { DatabaseNotifications } from '../../db/notifications';
@@ -87,7 +86,8 @@ export class ApiTokenService {
       const started = this.cache.readStarted();
       const row = await em().findOne(ApiToken, { tokenHash });
       if (!row) return null;
-      apiToken = { id: row.id, userId: row.user.id, scopes: row.scopes, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
+      const { id, scopes, expiresAt, lastUsedAt, revokedAt } = row;
+      apiToken = { id, userId: row.user.id, scopes, expiresAt, lastUsedAt, revokedAt };
       if (row.revokedAt === null) this.cache.set(tokenHash, row.id, apiToken, started);
     }
     const now = this.clock.now();

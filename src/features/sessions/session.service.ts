@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config, SessionLifetimes } from '../../config';
-import type { LazyEm, UserCache } from '../../context/user-cache';
 import type { FoundUser } from '../../context/context';
+import type { LazyEm, UserCache } from '../../context/user-cache';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { CredentialKind, Session, sessionIsLiveAt, type User } from '../../db/entities';
 import type { DatabaseNotifications } from '../../db/notifications';
@@ -91,7 +91,7 @@ export class SessionService {
       const started = this.cache.readStarted();
       const row = await em().findOne(Session, { tokenHash });
       if (!row) return null;
-      session = { id: row.id, userId: row.user.id, credentialKind: row.credentialKind, expiresAt: row.expiresAt, lastSeenAt: row.lastSeenAt, idleTimeoutSeconds: row.idleTimeoutSeconds, revokedAt: row.revokedAt };
+      session = cachedSession(row);
       if (row.revokedAt === null) this.cache.set(tokenHash, row.id, session, started);
     }
     if (session.credentialKind !== kind || !sessionIsLiveAt(session, now)) return null;
@@ -138,4 +138,9 @@ export class SessionService {
     this.onRevoked(rows.map((r) => r.id));
     return rows.length;
   }
+}
+
+function cachedSession(row: Session): CachedSession {
+  const { id, credentialKind, expiresAt, lastSeenAt, idleTimeoutSeconds, revokedAt } = row;
+  return { id, userId: row.user.id, credentialKind, expiresAt, lastSeenAt, idleTimeoutSeconds, revokedAt };
 }
