@@ -9,8 +9,8 @@ import cookieParser from 'cookie-parser';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { createServer, type Server } from 'node:http';
-import pino from 'pino';
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createContextBuilder, type RequestWithAuth } from './context/build-context';
@@ -143,7 +143,8 @@ function requestLogger(config: Config, logger: Logger): RequestHandler {
   const level = config.env === 'production' ? 'info' : 'debug';
   // Built field by field from values that are never secret, so these lines skip the redaction
   // pass the general logger runs on every line (about 3 % of a `me` request's CPU); same stream.
-  const stream = (logger as unknown as Record<symbol, pino.DestinationStream | undefined>)[pino.symbols.streamSym];
+  const streams = logger as unknown as Record<symbol, pino.DestinationStream | undefined>;
+  const stream = streams[pino.symbols.streamSym];
   const lines = stream ? pino({ level: logger.level, base: undefined }, stream) : logger;
   return (req, res, next) => {
     if (!lines.isLevelEnabled(level)) return next();
