@@ -28,11 +28,8 @@ export class UserCache {
   async load(em: LazyEm, id: string): Promise<FoundUser | null> {
     const cached = this.rows.get(id);
     if (cached) return { view: cached, attach: () => em().merge(User, { ...cached }) };
-    const started = this.rows.readStarted();
-    const user = await em().findOne(User, { id });
-    if (!user) return null;
-    this.rows.set(id, id, Object.freeze(Object.assign(Object.create(User.prototype) as User, wrap(user).toPOJO())), started);
-    return loadedUser(user);
+    const user = await this.rows.fill(id, () => em().findOne(User, { id }), (found) => ({ id, value: frozenCopy(found) }));
+    return user && loadedUser(user);
   }
 
   /** Evicts users as this instance updates or deletes them, before their NOTIFY comes back. */
@@ -47,4 +44,9 @@ export class UserCache {
   get size(): number {
     return this.rows.size;
   }
+}
+
+/** A read-only copy of a user, detached from any EntityManager (the User prototype keeps its getters). */
+function frozenCopy(user: User): User {
+  return Object.freeze(Object.assign(Object.create(User.prototype) as User, wrap(user).toPOJO()));
 }

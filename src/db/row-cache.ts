@@ -11,7 +11,7 @@ const MAX_AGE_MS = 60_000;
  * listener is current, is emptied when the listener is lost or reconnects, and evicts a row when
  * that row's NOTIFY arrives. Two races are closed:
  * - a read that began before a change but ends after its NOTIFY must not store the old row:
- *   `set` takes the epoch from `readStarted()` and refuses it if anything was evicted since;
+ *   `fill` notes the epoch before reading and stores nothing if anything was evicted since;
  * - our own change is visible to our next request before its NOTIFY comes back: `changing(id)`
  *   keeps the row out of the cache until that NOTIFY arrives.
  * Least recently used rows leave first once `maxEntries` is reached, and none is kept longer than
@@ -31,25 +31,32 @@ export class RowCache<T> {
     notifications.subscribe(channel, (id) => this.invalidate(id), { catchUp: async () => this.clear(), lost: () => this.clear() });
   }
 
-  get(key: string): T | undefined {
-    if (!this.notifications.isCurrent) return undefined;
+  get(key: string): T | null {
+    if (!this.notifications.isCurrent) return null;
     const entry = this.entries.get(key);
-    if (entry === undefined || this.isPending(entry.id)) return undefined;
+    if (entry === undefined || this.isPending(entry.id)) return null;
     if (Date.now() - entry.readAt > MAX_AGE_MS) {
       this.evict(entry.id);
-      return undefined;
+      return null;
     }
     this.entries.delete(key); // re-inserted last: most recently used
     this.entries.set(key, entry);
     return entry.value;
   }
 
-  /** Call before reading a row from the database; pass the result to `set`. */
-  readStarted(): number {
-    return this.epoch;
+  /**
+   * Reads a row that `get` did not have and keeps it under `key`, unless it changed while being
+   * read. `keep` says what to store (its id and value), or null to store nothing.
+   */
+  async fill<R>(key: string, read: () => Promise<R | null>, keep: (found: R) => { id: string; value: T } | null): Promise<R | null> {
+    const started = this.epoch;
+    const found = await read();
+    const row = found === null ? null : keep(found);
+    if (row) this.set(key, row.id, row.value, started);
+    return found;
   }
 
-  set(key: string, id: string, value: T, readStartedAt: number): void {
+  private set(key: string, id: string, value: T, readStartedAt: number): void {
     if (!this.notifications.isCurrent || readStartedAt !== this.epoch || this.isPending(id)) return;
     this.evict(id);
     this.entries.set(key, { id, value, readAt: Date.now() });

@@ -83,12 +83,12 @@ export class ApiTokenService {
     const tokenHash = hashToken(token);
     let apiToken = this.cache.get(tokenHash);
     if (!apiToken) {
-      const started = this.cache.readStarted();
-      const row = await em().findOne(ApiToken, { tokenHash });
-      if (!row) return null;
-      const { id, scopes, expiresAt, lastUsedAt, revokedAt } = row;
-      apiToken = { id, userId: row.user.id, scopes, expiresAt, lastUsedAt, revokedAt };
-      if (row.revokedAt === null) this.cache.set(tokenHash, row.id, apiToken, started);
+      const read = async () => {
+        const row = await em().findOne(ApiToken, { tokenHash });
+        return row && cachedApiToken(row);
+      };
+      apiToken = await this.cache.fill(tokenHash, read, (t) => (t.revokedAt === null ? { id: t.id, value: t } : null));
+      if (!apiToken) return null;
     }
     const now = this.clock.now();
     if (!apiTokenIsLiveAt(apiToken, now)) return null;
@@ -118,4 +118,9 @@ export class ApiTokenService {
       { orderBy: { createdAt: 'desc' } },
     );
   }
+}
+
+function cachedApiToken(row: ApiToken): CachedApiToken {
+  const { id, scopes, expiresAt, lastUsedAt, revokedAt } = row;
+  return { id, userId: row.user.id, scopes, expiresAt, lastUsedAt, revokedAt };
 }

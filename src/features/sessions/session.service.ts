@@ -88,11 +88,12 @@ export class SessionService {
     const now = this.clock.now();
     let session = this.cache.get(tokenHash);
     if (!session || !sessionIsLiveAt(session, now)) {
-      const started = this.cache.readStarted();
-      const row = await em().findOne(Session, { tokenHash });
-      if (!row) return null;
-      session = cachedSession(row);
-      if (row.revokedAt === null) this.cache.set(tokenHash, row.id, session, started);
+      const read = async () => {
+        const row = await em().findOne(Session, { tokenHash });
+        return row && cachedSession(row);
+      };
+      session = await this.cache.fill(tokenHash, read, (s) => (s.revokedAt === null ? { id: s.id, value: s } : null));
+      if (!session) return null;
     }
     if (session.credentialKind !== kind || !sessionIsLiveAt(session, now)) return null;
     const user = await this.users.load(em, session.userId);
