@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { AuthenticatedCaller } from '../context';
 import type { LazyEm } from '../user-cache';
 
-/** The per-request EntityManager (lazily forked) travels on the request so strategies share it with resolvers. */
+/** The request's EntityManager (forked on first use) travels on it, so strategies share it with resolvers. */
 export type RequestWithEm = Request & { gatehouseEm?: LazyEm };
 
 export function requestEm(req: Request): LazyEm {
