@@ -40,10 +40,6 @@ export class UserCache {
       afterDelete: ({ entity }) => this.rows.changing(entity.id),
     };
   }
-
-  get size(): number {
-    return this.rows.size;
-  }
 }
 
 /** A read-only copy of a user, detached from any EntityManager (the User prototype keeps its getters). */

@@ -56,6 +56,17 @@ export class RowCache<T> {
     return found;
   }
 
+  /** The row under `key`: from memory when it is there and `fresh` accepts it, else read as by `fill`. */
+  async lookup(
+    key: string,
+    read: () => Promise<T | null>,
+    keep: (found: T) => { id: string; value: T } | null,
+    fresh: (cached: T) => boolean = () => true,
+  ): Promise<T | null> {
+    const cached = this.get(key);
+    return cached !== null && fresh(cached) ? cached : this.fill(key, read, keep);
+  }
+
   private set(key: string, id: string, value: T, readStartedAt: number): void {
     if (!this.notifications.isCurrent || readStartedAt !== this.epoch || this.isPending(id)) return;
     this.evict(id);
@@ -75,10 +86,6 @@ export class RowCache<T> {
   changing(id: string): void {
     this.invalidate(id);
     this.pending.set(id, Date.now() + PENDING_MS);
-  }
-
-  get size(): number {
-    return this.entries.size;
   }
 
   private evict(id: string): void {
@@ -102,4 +109,9 @@ export class RowCache<T> {
     this.pending.delete(id);
     return false;
   }
+}
+
+/** `keep` for credential rows: a revoked one is never worth keeping (it only ever fails). */
+export function unlessRevoked<T extends { id: string; revokedAt: Date | null }>(row: T): { id: string; value: T } | null {
+  return row.revokedAt === null ? { id: row.id, value: row } : null;
 }

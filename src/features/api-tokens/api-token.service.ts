@@ -6,7 +6,7 @@ import type { LazyEm, UserCache } from '../../context/user-cache';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { ApiToken, ApiTokenScope, apiTokenIsLiveAt, type User } from '../../db/entities';
 import type { DatabaseNotifications } from '../../db/notifications';
-import { RowCache } from '../../db/row-cache';
+import { RowCache, unlessRevoked } from '../../db/row-cache';
 import { AuthError, ErrorCode } from '../../errors';
 import { parseLabel } from '../account/text';
 
@@ -81,17 +81,13 @@ export class ApiTokenService {
   /** The live token and its active user, or null. Records use at most once per touch interval. */
   async findLive(em: LazyEm, token: string): Promise<{ apiToken: CallerApiToken; user: FoundUser } | null> {
     const tokenHash = hashToken(token);
-    let apiToken = this.cache.get(tokenHash);
-    if (!apiToken) {
-      const read = async () => {
-        const row = await em().findOne(ApiToken, { tokenHash });
-        return row && cachedApiToken(row);
-      };
-      apiToken = await this.cache.fill(tokenHash, read, (t) => (t.revokedAt === null ? { id: t.id, value: t } : null));
-      if (!apiToken) return null;
-    }
+    const read = async () => {
+      const row = await em().findOne(ApiToken, { tokenHash });
+      return row && cachedApiToken(row);
+    };
+    const apiToken = await this.cache.lookup(tokenHash, read, unlessRevoked);
     const now = this.clock.now();
-    if (!apiTokenIsLiveAt(apiToken, now)) return null;
+    if (!apiToken || !apiTokenIsLiveAt(apiToken, now)) return null;
     const user = await this.users.load(em, apiToken.userId);
     if (!user?.view.isActive) return null;
     const last = apiToken.lastUsedAt?.getTime() ?? 0;

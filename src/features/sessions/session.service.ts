@@ -6,7 +6,7 @@ import type { LazyEm, UserCache } from '../../context/user-cache';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { CredentialKind, Session, sessionIsLiveAt, type User } from '../../db/entities';
 import type { DatabaseNotifications } from '../../db/notifications';
-import { RowCache } from '../../db/row-cache';
+import { RowCache, unlessRevoked } from '../../db/row-cache';
 
 /** Prefix of opaque session tokens (cookie value and SESSION_TOKEN bearer alike). */
 export const SESSION_TOKEN_PREFIX = 'gths_';
@@ -86,16 +86,12 @@ export class SessionService {
     if (!token.startsWith(SESSION_TOKEN_PREFIX)) return null;
     const tokenHash = hashToken(token);
     const now = this.clock.now();
-    let session = this.cache.get(tokenHash);
-    if (!session || !sessionIsLiveAt(session, now)) {
-      const read = async () => {
-        const row = await em().findOne(Session, { tokenHash });
-        return row && cachedSession(row);
-      };
-      session = await this.cache.fill(tokenHash, read, (s) => (s.revokedAt === null ? { id: s.id, value: s } : null));
-      if (!session) return null;
-    }
-    if (session.credentialKind !== kind || !sessionIsLiveAt(session, now)) return null;
+    const read = async () => {
+      const row = await em().findOne(Session, { tokenHash });
+      return row && cachedSession(row);
+    };
+    const session = await this.cache.lookup(tokenHash, read, unlessRevoked, (cached) => sessionIsLiveAt(cached, now));
+    if (!session || session.credentialKind !== kind || !sessionIsLiveAt(session, now)) return null;
     const user = await this.users.load(em, session.userId);
     if (!user?.view.isActive) return null;
     await this.touch(em, session, now);
