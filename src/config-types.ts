@@ -52,6 +52,8 @@ export interface Config {
   /** How many callers' rows each instance keeps in memory (kept correct by NOTIFY); 0: none. */
   callerCacheSize: number;
   basicAuth: { enabled: boolean };
+  /** A password reset (account recovery) also revokes the user's API tokens. */
+  revokeApiTokensOnPasswordReset: boolean;
   apiTokens: { defaultLifetimeDays: number; maxLifetimeDays: number };
   /** DRF's RemoteUser: identity asserted by a proxy in `header`, believed only from `trustedFrom`. */
   proxyAuth: { header: string | undefined; trustedFrom: readonly string[] };

@@ -98,6 +98,7 @@ const schema = z.object({
   REAUTH_WINDOW_SECONDS: seconds.max(3600).default(5 * 60),
   CALLER_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
   AUTH_BASIC_ENABLED: bool.default(false),
+  REVOKE_API_TOKENS_ON_PASSWORD_RESET: bool.default(true),
   API_TOKEN_DEFAULT_LIFETIME_DAYS: z.coerce.number().int().positive().default(90),
   API_TOKEN_MAX_LIFETIME_DAYS: z.coerce.number().int().positive().default(366),
   TRUSTED_PROXY_AUTH_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/).transform((v) => v.toLowerCase()).optional(),
@@ -178,6 +179,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     reauthWindowSeconds: e.REAUTH_WINDOW_SECONDS,
     callerCacheSize: e.CALLER_CACHE_SIZE,
     basicAuth: { enabled: e.AUTH_BASIC_ENABLED },
+    revokeApiTokensOnPasswordReset: e.REVOKE_API_TOKENS_ON_PASSWORD_RESET,
     apiTokens: { defaultLifetimeDays: e.API_TOKEN_DEFAULT_LIFETIME_DAYS, maxLifetimeDays: e.API_TOKEN_MAX_LIFETIME_DAYS },
     proxyAuth: { header: e.TRUSTED_PROXY_AUTH_HEADER, trustedFrom: e.TRUSTED_PROXY_AUTH_FROM },
     passwordHash: {

@@ -24,10 +24,12 @@ import { RevokedSessions } from './features/sessions/revoked-sessions';
 import { SessionService } from './features/sessions/session.service';
 import { SocialProviders } from './features/social-login/providers';
 import { SocialAccountService } from './features/social-login/social-accounts.service';
+import { SecurityStateService } from './features/security-state/security-state.service';
 import type { Logger } from './logger';
 import { Mailer } from './mail/mailer';
 import { MailOutbox } from './mail/outbox';
 import { DEFAULT_LOCALE } from './mail/templates';
+import { SignInPipeline } from './sign-in/sign-in.pipeline';
 
 /** The long-lived service objects, built once per server from the config. */
 export interface Services {
@@ -36,7 +38,15 @@ export interface Services {
   logger: Logger;
   /** A fresh EntityManager, for work that outlives a request. */
   forkEm(): EntityManager;
+  /**
+   * Runs work after the answer, on its own EntityManager; failures are logged. For work the
+   * answer must not depend on, even through its timing (lookups of an address that may or may
+   * not have an account).
+   */
+  inBackground(work: (em: EntityManager) => Promise<void>): void;
   passwords: PasswordHasher;
+  /** Every way to sign in goes through it: first factor, gates, audit, session. */
+  signIn: SignInPipeline;
   sessions: SessionService;
   login: LoginService;
   registration: RegistrationService;
@@ -52,6 +62,7 @@ export interface Services {
   mailer: Mailer;
   emailTokens: EmailTokenService;
   emailVerification: EmailVerificationService;
+  securityState: SecurityStateService;
   passwordReset: PasswordResetService;
   passwordChange: PasswordChangeService;
   emailChange: EmailChangeService;
@@ -81,37 +92,51 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const audit = new AuditService(clock, () => orm.em.fork(), logger);
   const lockout = new LockoutService(config, emailTokens, rateLimits, mailer, audit);
   const reauthentication = new ReauthenticationService(config, clock, passwords, rateLimits);
+  const apiTokens = new ApiTokenService(config, clock, notifications, users);
+  const securityState = new SecurityStateService(config, sessions, emailTokens, apiTokens);
+  const login = new LoginService(passwords, rateLimits, (email) =>
+    // After answering, like every account lookup that must not show in the answer's timing.
+    setImmediate(() => {
+      lockout.notifyLocked(orm.em.fork(), email, DEFAULT_LOCALE).catch((error: unknown) => logger.error({ err: error }, 'lockout notice failed'));
+    }),
+  );
+  const registration = new RegistrationService(config, clock, passwords, screening, emailVerification, mailer);
+  const refreshTokens = new RefreshTokenService(config, clock, accessTokens, sessions);
+  const socialAccounts = new SocialAccountService(clock, sessions);
+  const inBackground = (work: (em: EntityManager) => Promise<void>) =>
+    setImmediate(() => {
+      work(orm.em.fork()).catch((error: unknown) => logger.error({ err: error }, 'background task failed'));
+    });
+  const signIn = new SignInPipeline({ config, login, registration, socialAccounts, sessions, refreshTokens, emailVerification, rateLimits, audit, inBackground });
   return {
     config,
     clock,
     logger,
     forkEm: () => orm.em.fork(),
+    inBackground,
     passwords,
+    signIn,
     sessions,
-    login: new LoginService(passwords, rateLimits, (email) =>
-      // After answering, like every account lookup that must not show in the answer's timing.
-      setImmediate(() => {
-        lockout.notifyLocked(orm.em.fork(), email, DEFAULT_LOCALE).catch((error: unknown) => logger.error({ err: error }, 'lockout notice failed'));
-      }),
-    ),
-    registration: new RegistrationService(config, clock, passwords, screening, emailVerification, mailer),
+    login,
+    registration,
     accessTokens,
-    refreshTokens: new RefreshTokenService(config, clock, accessTokens, sessions),
+    refreshTokens,
     notifications,
     revokedSessions,
     users,
-    apiTokens: new ApiTokenService(config, clock, notifications, users),
+    apiTokens,
     reauthentication,
     outbox,
     mailer,
     emailTokens,
     emailVerification,
-    passwordReset: new PasswordResetService(config, clock, passwords, screening, emailTokens, sessions, mailer),
-    passwordChange: new PasswordChangeService(reauthentication, passwords, screening, emailTokens, sessions, mailer),
-    emailChange: new EmailChangeService(config, clock, emailTokens, mailer),
+    securityState,
+    passwordReset: new PasswordResetService(config, clock, passwords, screening, emailTokens, securityState, mailer),
+    passwordChange: new PasswordChangeService(reauthentication, passwords, screening, securityState, mailer),
+    emailChange: new EmailChangeService(config, clock, emailTokens, securityState, mailer),
     accountDeletion: new AccountDeletionService(reauthentication, sessions, mailer),
     socialProviders: new SocialProviders(config.social),
-    socialAccounts: new SocialAccountService(clock, sessions),
+    socialAccounts,
     rateLimits,
     passwordScreening: screening,
     lockout,

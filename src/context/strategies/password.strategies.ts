@@ -1,8 +1,9 @@
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { User } from '../../db/entities';
-import { AuthError } from '../../errors';
 import { parseEmail } from '../../features/account/email';
 import { clientAddressKey } from '../../features/rate-limits/client-address';
+import { localeOf } from '../../mail/locale';
+import type { SignInRequest } from '../../sign-in/sign-in-request';
 import type { Services } from '../../services';
 import { authenticated, loadedUser } from '../context';
 import { readAuthorization } from './credential-sources';
@@ -11,8 +12,9 @@ import { requestEm, settle } from './strategy-support';
 type Strategy = InstanceType<typeof CustomStrategy>;
 
 /**
- * `Authorization: Basic` (RFC 7617), when AUTH_BASIC_ENABLED: the very checks of `login` (one
- * argon2 verification whatever the account, identical failures) on every request.
+ * `Authorization: Basic` (RFC 7617), when AUTH_BASIC_ENABLED: the sign-in pipeline's checks and
+ * gates (those of `login`: one argon2 verification whatever the account, identical failures, the
+ * verification gate) on every request.
  */
 export function createBasicStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {
@@ -20,14 +22,9 @@ export function createBasicStrategy(services: Services): Strategy {
       const decoded = Buffer.from(readAuthorization(req)?.value ?? '', 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) return null;
-      try {
-        const credentials = { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-        const user = await services.login.authenticate(requestEm(req)(), credentials, clientAddressKey(req));
-        return authenticated(loadedUser(user), 'BASIC');
-      } catch (error) {
-        if (error instanceof AuthError && error.code !== 'RATE_LIMITED') return null;
-        throw error;
-      }
+      const credentials = { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+      const user = await services.signIn.basic(basicRequest(req), credentials);
+      return user && authenticated(loadedUser(user), 'BASIC');
     };
     settle(done, verify());
   });
@@ -54,4 +51,16 @@ export function createTrustedProxyStrategy(services: Services): Strategy {
     };
     settle(done, verify());
   });
+}
+
+/** A Basic request as the pipeline sees it: it never signs in a session, so it sets no cookie. */
+function basicRequest(req: Parameters<typeof readAuthorization>[0]): SignInRequest {
+  return {
+    em: requestEm(req)(),
+    caller: { kind: 'anonymous' },
+    clientKey: clientAddressKey(req),
+    origin: { ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
+    locale: localeOf(req),
+    setSessionCookie: () => {},
+  };
 }

@@ -4,6 +4,7 @@ import { User } from '../../db/entities';
 import type { Mailer } from '../../mail/mailer';
 import type { ReauthenticationService } from '../reauthentication/reauthentication.service';
 import type { SessionService } from '../sessions/session.service';
+import { inTransaction } from '../../db/transaction';
 
 /** Deleting an account and everything that signs in to it. */
 export class AccountDeletionService {
@@ -14,15 +15,18 @@ export class AccountDeletionService {
   ) {}
 
   /**
-   * Needs the password (or a recent sign-in for accounts without one). Sessions are revoked first,
-   * so live JWTs fail on this instance at once; the delete then cascades to every session,
-   * refresh token, API token and mailed token, and the database tells the other instances.
+   * Needs the password (or a recent sign-in for accounts without one). Sessions are revoked
+   * first (so live JWTs fail on this instance at once), in the transaction of the delete, which
+   * cascades to every session, refresh token, API token and mailed token; the database tells the
+   * other instances at commit.
    */
   async deleteAccount(em: EntityManager, caller: AuthenticatedCaller, password: string | null, locale: string): Promise<void> {
     await this.reauthentication.requireRecent(em, caller, password);
     const { id, email } = caller.user;
-    await this.sessions.revokeAllSessions(em, id, 'account_deleted');
-    await em.nativeDelete(User, { id });
+    await inTransaction(em, async (tx) => {
+      await this.sessions.revokeAllSessions(tx, id, 'account_deleted');
+      await tx.nativeDelete(User, { id });
+    });
     this.mailer.accountDeleted({ email, locale });
   }
 }

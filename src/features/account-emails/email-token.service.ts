@@ -6,6 +6,7 @@ import type { Config } from '../../config';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { EmailToken, EmailTokenPurpose, type User } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
+import { inTransaction } from '../../db/transaction';
 
 /** Prefix of mailed one-time tokens (verification, reset, email change). */
 export const EMAIL_TOKEN_PREFIX = 'gthe_';
@@ -28,6 +29,11 @@ export class EmailTokenService {
    * working (only the newest link is valid). With `codeTtlSeconds`, also a 6-digit code.
    */
   async issue(em: EntityManager, user: User, purpose: EmailTokenPurpose, email: string, ttlSeconds: number, codeTtlSeconds?: number): Promise<IssuedEmailToken> {
+    // Voiding the old and storing the new commit together: never two live links, never none.
+    return inTransaction(em, (tx) => this.replace(tx, user, purpose, email, ttlSeconds, codeTtlSeconds));
+  }
+
+  private async replace(em: EntityManager, user: User, purpose: EmailTokenPurpose, email: string, ttlSeconds: number, codeTtlSeconds?: number): Promise<IssuedEmailToken> {
     await this.invalidate(em, user.id, [purpose]);
     const now = this.clock.now();
     const token = createOpaqueToken(EMAIL_TOKEN_PREFIX);
@@ -87,6 +93,11 @@ export class EmailTokenService {
   /** Voids every unused token of these purposes for the user (a newer one, a password change). */
   async invalidate(em: EntityManager, userId: string, purposes: EmailTokenPurpose[]): Promise<void> {
     await em.nativeUpdate(EmailToken, { user: userId, purpose: { $in: purposes }, usedAt: null }, { usedAt: this.clock.now() });
+  }
+
+  /** Voids every unused token of the user, whatever its purpose (a security change, SEC-60). */
+  async invalidateAll(em: EntityManager, userId: string): Promise<void> {
+    await em.nativeUpdate(EmailToken, { user: userId, usedAt: null }, { usedAt: this.clock.now() });
   }
 
   /** When the newest token of a purpose was issued to the user, for resend cooldowns. */

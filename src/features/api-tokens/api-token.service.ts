@@ -105,6 +105,18 @@ export class ApiTokenService {
     return count > 0;
   }
 
+  /** Revokes every live token of the user (account recovery); returns how many. */
+  async revokeAll(em: EntityManager, userId: string): Promise<number> {
+    const rows = await em
+      .createQueryBuilder(ApiToken)
+      .update({ revokedAt: this.clock.now() })
+      .where({ user: userId, revokedAt: null })
+      .returning(['id'])
+      .execute<{ id: string }[]>('all', false);
+    for (const { id } of rows) this.cache.changing(id);
+    return rows.length;
+  }
+
   /** The user's tokens that still work. */
   listLive(em: EntityManager, userId: string): Promise<ApiToken[]> {
     const now = this.clock.now();

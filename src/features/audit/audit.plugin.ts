@@ -3,8 +3,11 @@ import type { Context } from '../../context/context';
 import { AuthError } from '../../errors';
 import { canonicalEmail } from '../account/email';
 
-/** Mutations not worth an audit entry: they change no security state. */
-const NOT_AUDITED = new Set(['__typename']);
+/**
+ * Mutations this plugin does not record: `__typename` changes nothing, and sign-ins are recorded
+ * by the sign-in pipeline, which every entry point (the redirect flow and Basic too) goes through.
+ */
+const NOT_AUDITED = new Set(['__typename', 'login', 'register', 'socialLogin']);
 
 /**
  * Writes one audit entry per executed mutation field (so 1 entry per attempt, aliases included):

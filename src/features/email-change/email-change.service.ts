@@ -6,6 +6,8 @@ import { EmailTokenPurpose, User } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
 import type { Mailer } from '../../mail/mailer';
 import type { EmailTokenService } from '../account-emails/email-token.service';
+import type { SecurityStateService } from '../security-state/security-state.service';
+import { inTransaction } from '../../db/transaction';
 
 /** Changing the address: confirmed from the new address, announced to the old one. */
 export class EmailChangeService {
@@ -13,6 +15,7 @@ export class EmailChangeService {
     private readonly config: Pick<Config, 'accountEmails'>,
     private readonly clock: Clock,
     private readonly tokens: EmailTokenService,
+    private readonly securityState: SecurityStateService,
     private readonly mailer: Mailer,
   ) {}
 
@@ -32,20 +35,28 @@ export class EmailChangeService {
     this.mailer.emailChangeRequested({ email: user.email, locale }, newEmail);
   }
 
-  /** Applies a confirmed change; the address must still be free (EMAIL_TAKEN otherwise). */
+  /**
+   * Applies a confirmed change; the address must still be free (EMAIL_TAKEN otherwise). The new
+   * address and what an email change ends (every pending mailed token: links sent to the old
+   * address are void) commit together.
+   */
   async confirm(em: EntityManager, token: string, locale: string): Promise<User> {
-    const row = await this.tokens.consume(em, token, EmailTokenPurpose.CHANGE_EMAIL);
-    const { user } = row;
-    const previous = user.email;
-    user.email = row.email;
-    user.emailVerifiedAt = this.clock.now(); // the link reached the new address
-    try {
-      await em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email', cause: error });
-      throw error;
-    }
-    // Links mailed to the old address (verification, reset) are void now: they are bound to it.
+    let previous = '';
+    const user = await inTransaction(em, async (tx) => {
+      const row = await this.tokens.consume(tx, token, EmailTokenPurpose.CHANGE_EMAIL);
+      const { user } = row;
+      previous = user.email;
+      user.email = row.email;
+      user.emailVerifiedAt = this.clock.now(); // the link reached the new address
+      try {
+        await tx.flush();
+      } catch (error) {
+        if (error instanceof UniqueConstraintViolationException) throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email', cause: error });
+        throw error;
+      }
+      await this.securityState.changed(tx, user.id, 'EMAIL_CHANGED');
+      return user;
+    });
     this.mailer.emailChanged({ email: previous, locale }, user.email);
     return user;
   }

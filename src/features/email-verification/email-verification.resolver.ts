@@ -3,7 +3,6 @@ import type { Context } from '../../context/context';
 import { User } from '../../db/entities';
 import { localeOf } from '../../mail/locale';
 import { parseEmail } from '../account/email';
-import { inBackground } from '../account-emails/background';
 import { clientAddressKey } from '../rate-limits/client-address';
 
 @Resolver()
@@ -22,7 +21,7 @@ export class EmailVerificationResolver {
     const address = email === null || email === undefined ? null : parseEmail(email);
     if (!signedIn && !address) return true;
     // Looked up after answering: the answer and its timing are the same for every address.
-    inBackground(ctx.services, async (em) => {
+    ctx.services.inBackground(async (em) => {
       const user = await em.findOne(User, signedIn ? { id: signedIn } : { email: address! });
       if (user) await ctx.services.emailVerification.send(em, user, locale);
     });

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import { EmailTokenPurpose, type User } from '../../db/entities';
 import type { Mailer } from '../../mail/mailer';
+import { afterCommit } from '../../db/transaction';
 import type { EmailTokenService } from '../account-emails/email-token.service';
 
 /** Proving an address: a mailed link (24 h) or a 6-digit code (10 min, 3 attempts). */
@@ -24,7 +25,8 @@ export class EmailVerificationService {
     const last = await this.tokens.lastIssuedAt(em, user.id, EmailTokenPurpose.VERIFY_EMAIL);
     if (last && this.clock.now().getTime() - last.getTime() < resendCooldownSeconds * 1000) return;
     const { token, code } = await this.tokens.issue(em, user, EmailTokenPurpose.VERIFY_EMAIL, user.email, verificationTokenTtlSeconds, verificationCodeTtlSeconds);
-    this.mailer.verifyEmail({ email: user.email, locale }, token, code!);
+    // Mailed once the link is committed: a rolled-back registration sends no dead link.
+    afterCommit(em, () => this.mailer.verifyEmail({ email: user.email, locale }, token, code!));
   }
 
   /** Marks the address verified with a mailed link's token. */

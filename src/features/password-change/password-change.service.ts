@@ -1,13 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthenticatedCaller } from '../../context/context';
 import type { PasswordHasher } from '../../crypto/password';
-import { EmailTokenPurpose } from '../../db/entities';
 import type { Mailer } from '../../mail/mailer';
 import { assertPasswordAcceptable } from '../account/password-policy';
 import type { PasswordScreening } from '../account/password-screening';
-import type { EmailTokenService } from '../account-emails/email-token.service';
 import type { ReauthenticationService } from '../reauthentication/reauthentication.service';
-import type { SessionService } from '../sessions/session.service';
+import type { SecurityStateService } from '../security-state/security-state.service';
+import { inTransaction } from '../../db/transaction';
 
 export interface PasswordChange {
   currentPassword: string;
@@ -20,24 +19,26 @@ export class PasswordChangeService {
     private readonly reauthentication: ReauthenticationService,
     private readonly passwords: PasswordHasher,
     private readonly screening: PasswordScreening,
-    private readonly tokens: EmailTokenService,
-    private readonly sessions: SessionService,
+    private readonly securityState: SecurityStateService,
     private readonly mailer: Mailer,
   ) {}
 
   /**
-   * Needs the current password; ends every other session and refresh family (the caller's own
-   * stays), voids pending reset links, and mails a notice.
+   * Needs the current password. The new hash and what a change ends (every other session and
+   * refresh family, every pending mailed token; the caller's own session stays) commit together,
+   * then a notice is mailed.
    */
   async changePassword(em: EntityManager, caller: AuthenticatedCaller, input: PasswordChange, locale: string): Promise<void> {
     const { user } = caller;
     assertPasswordAcceptable(input.newPassword, 'newPassword');
     await this.screening.assertNotWeak(input.newPassword, { email: user.email }, 'newPassword');
     await this.reauthentication.verifyPassword(caller, input.currentPassword, 'currentPassword');
-    user.passwordHash = await this.passwords.hash(input.newPassword);
-    await em.flush();
-    await this.sessions.revokeOtherSessions(em, user.id, caller.sessionId, 'password_changed');
-    await this.tokens.invalidate(em, user.id, [EmailTokenPurpose.RESET_PASSWORD]);
+    const passwordHash = await this.passwords.hash(input.newPassword); // before the transaction: no connection held meanwhile
+    await inTransaction(em, async (tx) => {
+      user.passwordHash = passwordHash;
+      await tx.flush();
+      await this.securityState.changed(tx, user.id, 'PASSWORD_CHANGED', caller.sessionId);
+    });
     this.mailer.passwordChanged({ email: user.email, locale });
   }
 }

@@ -2,7 +2,6 @@ import { Arg, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context/context';
 import { localeOf } from '../../mail/locale';
 import { parseEmail } from '../account/email';
-import { inBackground } from '../account-emails/background';
 import { clientAddressKey } from '../rate-limits/client-address';
 
 @InputType()
@@ -26,7 +25,7 @@ export class PasswordResetResolver {
     await ctx.services.rateLimits.consume('password_reset_email', address);
     const locale = localeOf(ctx.req);
     // The lookup happens after answering, so nothing about the answer depends on the account.
-    inBackground(ctx.services, (em) => ctx.services.passwordReset.sendResetLink(em, address, locale));
+    ctx.services.inBackground((em) => ctx.services.passwordReset.sendResetLink(em, address, locale));
     return true;
   }
 

@@ -7,7 +7,8 @@ import type { Mailer } from '../../mail/mailer';
 import { assertPasswordAcceptable } from '../account/password-policy';
 import type { PasswordScreening } from '../account/password-screening';
 import type { EmailTokenService } from '../account-emails/email-token.service';
-import type { SessionService } from '../sessions/session.service';
+import type { SecurityStateService } from '../security-state/security-state.service';
+import { inTransaction } from '../../db/transaction';
 
 /** Forgotten passwords, to the OWASP Forgot Password cheat sheet. */
 export class PasswordResetService {
@@ -17,7 +18,7 @@ export class PasswordResetService {
     private readonly passwords: PasswordHasher,
     private readonly screening: PasswordScreening,
     private readonly tokens: EmailTokenService,
-    private readonly sessions: SessionService,
+    private readonly securityState: SecurityStateService,
     private readonly mailer: Mailer,
   ) {}
 
@@ -34,20 +35,23 @@ export class PasswordResetService {
 
   /**
    * Sets a new password with a reset token: once (the token is claimed atomically), under the
-   * same password rules, without signing in. Every session and refresh family of the user ends,
-   * and so does every other pending reset link. Following the link proved the address, so it
-   * counts as verified.
+   * same password rules, without signing in. Claiming the token, the new hash and what a reset
+   * ends (every session, refresh family and pending mailed token; API tokens unless configured
+   * otherwise) commit in one transaction: if any of it fails, none of it happened and the link
+   * still works (SEC-60, SEC-62). Following the link proved the address, so it counts as verified.
    */
   async resetPassword(em: EntityManager, token: string, newPassword: string, locale: string): Promise<void> {
     assertPasswordAcceptable(newPassword, 'newPassword'); // before the token is spent
-    await this.screening.assertNotWeak(newPassword, {}, 'newPassword');
-    const row = await this.tokens.consume(em, token, EmailTokenPurpose.RESET_PASSWORD);
-    const { user } = row;
-    user.passwordHash = await this.passwords.hash(newPassword);
-    user.emailVerifiedAt ??= this.clock.now();
-    await em.flush();
-    await this.sessions.revokeAllSessions(em, user.id, 'password_reset');
-    await this.tokens.invalidate(em, user.id, [EmailTokenPurpose.RESET_PASSWORD]);
+    const user = await inTransaction(em, async (tx) => {
+      const { user } = await this.tokens.consume(tx, token, EmailTokenPurpose.RESET_PASSWORD);
+      // Now that the account is known, its address counts too; a refusal rolls the claim back.
+      await this.screening.assertNotWeak(newPassword, { email: user.email }, 'newPassword');
+      user.passwordHash = await this.passwords.hash(newPassword);
+      user.emailVerifiedAt ??= this.clock.now();
+      await tx.flush();
+      await this.securityState.changed(tx, user.id, 'PASSWORD_RESET');
+      return user;
+    });
     this.mailer.passwordChanged({ email: user.email, locale });
   }
 }

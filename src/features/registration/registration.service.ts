@@ -1,9 +1,9 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { PasswordHasher } from '../../crypto/password';
 import { User } from '../../db/entities';
+import { afterCommit } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
 import type { Mailer } from '../../mail/mailer';
 import { parseEmail } from '../account/email';
@@ -18,8 +18,12 @@ export interface NewAccount {
   displayName?: string | null;
 }
 
-/** A new account that may sign in now, or one that must verify its address first. */
-export type Registration = { kind: 'created'; user: User } | { kind: 'pending_verification' };
+/** A registration that passed every check of its input: canonical, screened and hashed. */
+export interface CheckedAccount {
+  email: string;
+  passwordHash: string;
+  displayName: string | null;
+}
 
 const MAX_DISPLAY_NAME_LENGTH = 100;
 
@@ -34,42 +38,35 @@ export class RegistrationService {
     private readonly mailer: Mailer,
   ) {}
 
-  /**
-   * Creates a user with a hashed password and mails a verification link. With optional
-   * verification the user may sign in at once, and a taken address answers EMAIL_TAKEN (the unique
-   * index decides between racing registrations). With mandatory verification nobody is signed in
-   * and a taken address answers exactly like a new one, after the same hashing work, while its
-   * owner is told by mail that someone tried (SEC-16): registration reveals nothing.
-   */
-  async register(em: EntityManager, input: NewAccount, locale: string): Promise<Registration> {
+  /** Validates and screens the input and hashes the password: the work every registration does. */
+  async check(input: NewAccount): Promise<CheckedAccount> {
     const email = parseEmail(input.email);
     assertPasswordAcceptable(input.password);
     const displayName = parseDisplayName(input.displayName);
     await this.screening.assertNotWeak(input.password, { email });
-    const mandatory = this.config.accountEmails.verification === 'mandatory';
-
-    const existing = await em.findOne(User, { email });
-    if (existing && !mandatory) throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email' });
-    const passwordHash = await this.passwords.hash(input.password);
-    if (existing) return this.notifyOwner(existing.email, locale);
-
-    const now = this.clock.now();
-    const user = em.create(User, { email, passwordHash, displayName, createdAt: now, updatedAt: now });
-    try {
-      await em.flush();
-    } catch (error) {
-      if (!(error instanceof UniqueConstraintViolationException)) throw error;
-      em.clear();
-      if (mandatory) return this.notifyOwner(email, locale);
-      throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email', cause: error });
-    }
-    await this.emailVerification.send(em, user, locale);
-    return mandatory ? { kind: 'pending_verification' } : { kind: 'created', user };
+    return { email, displayName, passwordHash: await this.passwords.hash(input.password) };
   }
 
-  private notifyOwner(email: string, locale: string): Registration {
-    this.mailer.signupAttempted({ email, locale });
-    return { kind: 'pending_verification' };
+  /**
+   * Creates the user and mails a verification link; call it in the transaction that also signs
+   * the user in, so that no user is ever left without its session or its link. A taken address
+   * answers EMAIL_TAKEN (a racing registration loses at the unique index, see `taken`), or, with
+   * mandatory verification, null after mailing its owner that someone tried (SEC-16).
+   */
+  async create(em: EntityManager, account: CheckedAccount, locale: string): Promise<User | null> {
+    if (await em.count(User, { email: account.email })) return this.taken(em, account.email, locale);
+    const now = this.clock.now();
+    const user = em.create(User, { ...account, createdAt: now, updatedAt: now });
+    await em.flush();
+    await this.emailVerification.send(em, user, locale);
+    return user;
+  }
+
+  /** The address has an account: EMAIL_TAKEN, or with mandatory verification a notice to its owner. */
+  taken(em: EntityManager, email: string, locale: string, cause?: unknown): null {
+    if (this.config.accountEmails.verification !== 'mandatory') throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email', cause });
+    afterCommit(em, () => this.mailer.signupAttempted({ email, locale }));
+    return null;
   }
 }
 

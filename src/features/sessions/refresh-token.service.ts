@@ -6,6 +6,7 @@ import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { RefreshToken, Session } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
 import type { SessionService } from './session.service';
+import { inTransaction } from '../../db/transaction';
 
 /** Prefix of opaque refresh tokens. */
 export const REFRESH_TOKEN_PREFIX = 'gthr_';
@@ -33,32 +34,36 @@ export class RefreshTokenService {
 
   /**
    * Exchanges a refresh token for a new pair. The token is claimed with one conditional UPDATE,
-   * so of racing uses exactly one wins. A token presented after its use is REFRESH_TOKEN_REUSED;
-   * beyond the grace window that is taken as theft and the whole family (the session, and with it
-   * every access token naming it) is revoked (RFC 9700 §4.14.2).
+   * so of racing uses exactly one wins; the claim, the new token and the session's activity
+   * commit together, so a failure midway leaves the presented token usable (SEC-62). A token
+   * presented after its use is REFRESH_TOKEN_REUSED; beyond the grace window that is taken as
+   * theft and the whole family (the session, and with it every access token naming it) is
+   * revoked (RFC 9700 §4.14.2), and that revocation is committed before the error is answered.
    */
   async rotate(em: EntityManager, presented: string): Promise<IssuedTokens> {
     if (!presented.startsWith(REFRESH_TOKEN_PREFIX)) throw new AuthError(ErrorCode.UNAUTHENTICATED);
     const tokenHash = hashToken(presented);
     const now = this.clock.now();
-
-    const claimed = await em.nativeUpdate(RefreshToken, { tokenHash, usedAt: null }, { usedAt: now });
-    const token = await em.findOne(RefreshToken, { tokenHash }, { populate: ['session', 'session.user'] });
-    if (!token) throw new AuthError(ErrorCode.UNAUTHENTICATED);
-    const { session } = token;
-    if (claimed === 0) {
-      const sinceUse = now.getTime() - (token.usedAt?.getTime() ?? 0);
-      if (sinceUse > this.config.jwt.refreshReuseGraceSeconds * 1000) {
-        await this.sessions.revokeSession(em, session.id, 'refresh_token_reuse');
+    const outcome = await inTransaction(em, async (tx): Promise<IssuedTokens | ErrorCode> => {
+      const claimed = await tx.nativeUpdate(RefreshToken, { tokenHash, usedAt: null }, { usedAt: now });
+      const token = await tx.findOne(RefreshToken, { tokenHash }, { populate: ['session', 'session.user'] });
+      if (!token) return ErrorCode.UNAUTHENTICATED;
+      const { session } = token;
+      if (claimed === 0) {
+        const sinceUse = now.getTime() - (token.usedAt?.getTime() ?? 0);
+        if (sinceUse > this.config.jwt.refreshReuseGraceSeconds * 1000) {
+          await this.sessions.revokeSession(tx, session.id, 'refresh_token_reuse');
+        }
+        return ErrorCode.REFRESH_TOKEN_REUSED;
       }
-      throw new AuthError(ErrorCode.REFRESH_TOKEN_REUSED);
-    }
-    if (!session.isLiveAt(now) || !session.user.isActive) throw new AuthError(ErrorCode.UNAUTHENTICATED);
-
-    session.lastSeenAt = now; // refreshing is the activity that keeps a JWT session alive
-    const refreshToken = this.addRefreshToken(em, session);
-    await em.flush();
-    return { session, access: this.signer.sign(session.user.id, session.id, now), refreshToken };
+      if (!session.isLiveAt(now) || !session.user.isActive) return ErrorCode.UNAUTHENTICATED;
+      session.lastSeenAt = now; // refreshing is the activity that keeps a JWT session alive
+      const refreshToken = this.addRefreshToken(tx, session);
+      await tx.flush();
+      return { session, access: this.signer.sign(session.user.id, session.id, now), refreshToken };
+    });
+    if (typeof outcome === 'string') throw new AuthError(outcome);
+    return outcome;
   }
 
   private addRefreshToken(em: EntityManager, session: Session): string {

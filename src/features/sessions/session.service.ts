@@ -7,6 +7,7 @@ import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { CredentialKind, Session, sessionIsLiveAt, type User } from '../../db/entities';
 import type { DatabaseNotifications } from '../../db/notifications';
 import { RowCache, unlessRevoked } from '../../db/row-cache';
+import { afterCommit } from '../../db/transaction';
 
 /** Prefix of opaque session tokens (cookie value and SESSION_TOKEN bearer alike). */
 export const SESSION_TOKEN_PREFIX = 'gths_';
@@ -44,7 +45,7 @@ export class SessionService {
     private readonly clock: Clock,
     notifications: DatabaseNotifications,
     private readonly users: UserCache,
-    /** Told of every revocation this instance makes, so its own JWT checks see it at once. */
+    /** Told of every revocation this instance commits, so its own JWT checks see it at once. */
     private readonly onRevoked: (sessionIds: string[]) => void = () => {},
   ) {
     this.cache = new RowCache(notifications, SESSION_CHANGED_CHANNEL, config.callerCacheSize);
@@ -115,7 +116,7 @@ export class SessionService {
   async revokeSession(em: EntityManager, sessionId: string, reason: string): Promise<void> {
     this.cache.changing(sessionId);
     await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: reason });
-    this.onRevoked([sessionId]);
+    afterCommit(em, () => this.onRevoked([sessionId]));
   }
 
   /** Ends every live session of a user now; returns how many were ended. */
@@ -132,7 +133,7 @@ export class SessionService {
       .returning(['id'])
       .execute<{ id: string }[]>('all', false);
     for (const { id } of rows) this.cache.changing(id);
-    this.onRevoked(rows.map((r) => r.id));
+    afterCommit(em, () => this.onRevoked(rows.map((r) => r.id)));
     return rows.length;
   }
 }

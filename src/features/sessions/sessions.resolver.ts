@@ -4,15 +4,15 @@ import { CredentialKind } from '../../db/entities';
 import { AuthResult, AuthSuccess } from '../../graphql/auth-result';
 import { clientAddressKey } from '../rate-limits/client-address';
 import { LoginInput } from './login.input';
-import { completeSignIn, signOut } from './sign-in';
+import { signInRequestOf } from '../../sign-in/sign-in-request';
+import { signOut } from './sign-out';
 
 @Resolver()
 export class SessionsResolver {
   @Mutation(() => AuthResult, { description: 'Signs in with email and password.' })
   async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<typeof AuthResult> {
-    const user = await ctx.services.login.authenticate(ctx.em, input, clientAddressKey(ctx.req));
     // Only someone with the password learns that the address is unverified.
-    return completeSignIn(ctx, user, input.credentials ?? CredentialKind.COOKIE);
+    return ctx.services.signIn.password(signInRequestOf(ctx), input, input.credentials ?? CredentialKind.COOKIE);
   }
 
   @Mutation(() => Boolean, {

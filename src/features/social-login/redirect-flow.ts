@@ -7,7 +7,7 @@ import { CredentialKind } from '../../db/entities';
 import { AuthError } from '../../errors';
 import { escapeHtml } from '../../mail/templates/layout';
 import type { Services } from '../../services';
-import { completeSignIn } from '../sessions/sign-in';
+import { signInRequestOf } from '../../sign-in/sign-in-request';
 
 const FLOW_COOKIE = 'gatehouse_oauth';
 const FLOW_LIFETIME_MS = 10 * 60 * 1000; // RFC 9700: short-lived authorization state
@@ -79,42 +79,30 @@ export function createRedirectFlowRoutes(services: Services, buildContext: Conte
     }
     try {
       const provider = services.socialProviders.get(flow.provider);
-      const identity = await provider.exchangeCode({
-        code: req.query.code,
-        codeVerifier: flow.verifier,
-        redirectUri: callbackUrl(provider.id),
-        state: { received: typeof req.query.state === 'string' ? req.query.state : '', expected: flow.state },
-        nonce: flow.nonce,
-        iss: typeof req.query.iss === 'string' ? req.query.iss : null,
-      });
+      const code = req.query.code;
+      const identity = () =>
+        provider.exchangeCode({
+          code,
+          codeVerifier: flow.verifier,
+          redirectUri: callbackUrl(provider.id),
+          state: { received: typeof req.query.state === 'string' ? req.query.state : '', expected: flow.state },
+          nonce: flow.nonce,
+          iss: typeof req.query.iss === 'string' ? req.query.iss : null,
+        });
       const ctx = await buildContext({ req, res });
-      const user = await services.socialAccounts.signInWith(ctx.em, provider, identity);
-      const result = await completeSignIn(ctx, user, CredentialKind.COOKIE);
-      audit(req, flow.provider, true, user.id);
+      const result = await services.signIn.social(signInRequestOf(ctx), provider, identity, CredentialKind.COOKIE);
       if (!('user' in result)) return errorPage(res, 403, 'Confirm your email address first: we have sent you a link.');
       res.redirect(303, flow.returnTo);
     } catch (error) {
-      audit(req, flow.provider, false, null, error instanceof AuthError ? error.code : 'INTERNAL_SERVER_ERROR');
       failed(res, error);
     }
   });
 
-  function audit(req: Request, provider: string, success: boolean, userId: string | null, code?: string): void {
-    services.audit.record({
-      type: 'SOCIAL_LOGIN',
-      success,
-      userId,
-      detail: code ?? provider,
-      credentialKind: CredentialKind.COOKIE,
-      ipAddress: req.ip ?? null,
-      userAgent: req.get('user-agent') ?? null,
-    });
-  }
-
   function failed(res: Response, error: unknown): void {
     if (error instanceof AuthError) {
       if (error.cause !== undefined) services.logger.info({ err: error.cause, code: error.code }, 'social sign-in failed');
-      return errorPage(res, 400, error.message);
+      const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 400;
+      return errorPage(res, status, error.message);
     }
     services.logger.error({ err: error }, 'social sign-in error');
     errorPage(res, 500, 'Something went wrong on our side. Please try again.');

@@ -2,8 +2,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphq
 import type { Context, UserContext } from '../../context/context';
 import { CredentialKind, SocialAccount } from '../../db/entities';
 import { AuthResult } from '../../graphql/auth-result';
-import { clientAddressKey } from '../rate-limits/client-address';
-import { completeSignIn } from '../sessions/sign-in';
+import { signInRequestOf } from '../../sign-in/sign-in-request';
 import { identityFrom } from './identity';
 import { AuthProvider, AuthProviderKind, SocialLoginInput } from './social-login.types';
 
@@ -17,12 +16,10 @@ export class SocialLoginResolver {
   }
 
   @Mutation(() => AuthResult, { description: 'Signs in with a provider: an authorization code with PKCE, or an ID token.' })
-  async socialLogin(@Arg('input', () => SocialLoginInput) input: SocialLoginInput, @Ctx() ctx: Context): Promise<typeof AuthResult> {
-    await ctx.services.rateLimits.consume('social_login_ip', clientAddressKey(ctx.req));
+  socialLogin(@Arg('input', () => SocialLoginInput) input: SocialLoginInput, @Ctx() ctx: Context): Promise<typeof AuthResult> {
     const provider = ctx.services.socialProviders.get(input.provider);
-    const identity = await identityFrom(provider, input, ctx.services.config);
-    const user = await ctx.services.socialAccounts.signInWith(ctx.em, provider, identity);
-    return completeSignIn(ctx, user, input.credentials ?? CredentialKind.COOKIE);
+    const identity = () => identityFrom(provider, input, ctx.services.config);
+    return ctx.services.signIn.social(signInRequestOf(ctx), provider, identity, input.credentials ?? CredentialKind.COOKIE);
   }
 
   @Authorized()

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, RegisterDocument, RequestEmailVerificationDocument, VerifyEmailCodeDocument, VerifyEmailDocument } from '../../generated/graphql';
 import { GOOD_PASSWORD, registerUser, uniqueEmail, whoAmI } from '../../helpers/accounts';
@@ -138,15 +139,40 @@ describe('email verification (mandatory mode)', () => {
     const response = await register(email);
     expect(response.data?.register).toEqual({ __typename: 'PendingStep', step: 'VERIFY_EMAIL' });
     expect(response.setCookies).toEqual([]);
+    // The account is created after the answer (so that its timing says nothing); its link follows.
+    const { token } = await mailbox.waitFor(email, VERIFY);
 
     const login = () => anonymous(mandatory).request(LoginDocument, { input: { email, password: GOOD_PASSWORD } });
     expect((await login()).data?.login).toEqual({ __typename: 'PendingStep', step: 'VERIFY_EMAIL' });
     const wrong = await anonymous(mandatory).request(LoginDocument, { input: { email, password: 'wrong password!' } });
     expect(errorCode(wrong)).toBe('INVALID_CREDENTIALS'); // the pending step needs the password
 
-    const { token } = await mailbox.waitFor(email, VERIFY);
     await anonymous(mandatory).request(VerifyEmailDocument, { token: token! });
     expect((await login()).data?.login?.__typename).toBe('AuthSuccess');
+  });
+
+  it('answers before the address is even looked up, so a taken and a new address take the same time (SEC-16)', async () => {
+    const owner = uniqueEmail('owner');
+    await register(owner);
+    await mailbox.waitFor(owner, VERIFY);
+    const fresh = uniqueEmail('fresh');
+    // With the users table locked, any lookup or insert would wait: the answers must not.
+    const locker = new pg.Client({ connectionString: mandatory.databaseUrl });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table users in access exclusive mode');
+      const answers = await Promise.race([
+        Promise.all([register(fresh), register(owner)]),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('register waited for the users table')), 5_000)),
+      ]);
+      for (const answer of answers) expect(answer.data?.register).toEqual({ __typename: 'PendingStep', step: 'VERIFY_EMAIL' });
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+    await mailbox.waitFor(fresh, VERIFY);
+    await mailbox.waitFor(owner, /Someone tried to sign up/);
   });
 
   it('registering a taken address answers exactly like a new one; the owner is told, nothing is created (SEC-16)', async () => {

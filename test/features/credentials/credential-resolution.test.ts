@@ -99,6 +99,23 @@ describe('Basic authentication', () => {
     }
   });
 
+  it('obeys the verification gate like login: under mandatory verification an unverified user is refused (SEC-55)', async () => {
+    const mandatory = await startTestServer({ databaseUrl: server.databaseUrl, env: { AUTH_BASIC_ENABLED: 'true', EMAIL_VERIFICATION: 'mandatory' } });
+    try {
+      const { email } = await registerUser(server); // registered while verification was optional: unverified
+      const login = await new TestClient(mandatory.graphqlUrl).request(LoginDocument, { input: { email, password: GOOD_PASSWORD } });
+      expect(login.data?.login?.__typename).toBe('PendingStep');
+      const refused = await withHeaders(mandatory, { authorization: basic(email, GOOD_PASSWORD) }).request();
+      expect(refused.status).toBe(401);
+      expect(errorCode(refused)).toBe('UNAUTHENTICATED');
+
+      await sql(server, 'update users set email_verified_at = now() where email = ?', [email]);
+      expect((await withHeaders(mandatory, { authorization: basic(email, GOOD_PASSWORD) }).request()).data?.me?.email).toBe(email);
+    } finally {
+      await mandatory.close();
+    }
+  });
+
   it('malformed Basic credentials are UNAUTHENTICATED', async () => {
     const response = await withHeaders(basicServer, { authorization: 'Basic !!!not-base64' }).request();
     expect(errorCode(response)).toBe('UNAUTHENTICATED');

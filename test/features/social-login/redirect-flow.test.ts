@@ -10,26 +10,31 @@ import { freePort, startTestServer, type TestServer } from '../../helpers/test-s
 const APP = 'https://app.example.com';
 let provider: OidcTestProvider;
 let server: TestServer;
+/** The same flow with rate limits on: one social sign-in per address and minute. */
+let limited: TestServer;
 let publicUrl: string;
+let limitedUrl: string;
 beforeAll(async () => {
-  const port = await freePort();
+  const [port, limitedPort] = [await freePort(), await freePort()];
   publicUrl = `http://127.0.0.1:${port}`;
-  provider = await startOidcProvider([`${publicUrl}/auth/acme/callback`]);
-  server = await startTestServer({
-    env: {
-      PORT: String(port),
-      PUBLIC_URL: publicUrl,
-      FRONTEND_URL: APP,
-      AUTH_RETURN_TO_URLS: `${APP},${APP}/dashboard`,
-      OIDC_ALLOW_INSECURE: 'true',
-      GATEHOUSE_OIDC_ACME_ISSUER: provider.issuer,
-      GATEHOUSE_OIDC_ACME_CLIENT_ID: provider.clientId,
-      GATEHOUSE_OIDC_ACME_CLIENT_SECRET: provider.clientSecret,
-    },
+  limitedUrl = `http://127.0.0.1:${limitedPort}`;
+  provider = await startOidcProvider([`${publicUrl}/auth/acme/callback`, `${limitedUrl}/auth/acme/callback`]);
+  const env = (url: string, p: number) => ({
+    PORT: String(p),
+    PUBLIC_URL: url,
+    FRONTEND_URL: APP,
+    AUTH_RETURN_TO_URLS: `${APP},${APP}/dashboard`,
+    OIDC_ALLOW_INSECURE: 'true',
+    GATEHOUSE_OIDC_ACME_ISSUER: provider.issuer,
+    GATEHOUSE_OIDC_ACME_CLIENT_ID: provider.clientId,
+    GATEHOUSE_OIDC_ACME_CLIENT_SECRET: provider.clientSecret,
   });
+  server = await startTestServer({ env: env(publicUrl, port) });
+  limited = await startTestServer({ env: { ...env(limitedUrl, limitedPort), RATE_LIMITS_ENABLED: 'true', RATE_LIMIT_SOCIAL_LOGIN_IP: '1/60' } });
 });
 afterAll(async () => {
   await server?.close();
+  await limited?.close();
   await provider?.close();
 });
 
@@ -123,6 +128,18 @@ describe('the browser redirect flow', () => {
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();
     expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('counts against the same social sign-in rate limit as socialLogin (SEC-55)', async () => {
+    const first = new Browser();
+    person();
+    expect((await first.navigate(`${limitedUrl}/auth/acme`, atApp)).url.origin).toBe(APP);
+    const second = new Browser();
+    person();
+    const result = await second.navigate(`${limitedUrl}/auth/acme`, atApp);
+    expect(result.response?.status).toBe(429);
+    expect(await result.response?.text()).toMatch(/Too many attempts/);
+    expect(second.jar('127.0.0.1').has('gatehouse_session')).toBe(false);
   });
 
   it('an unknown provider is a 404 page', async () => {

@@ -102,6 +102,15 @@ describe('API tokens', () => {
     expect(errorCode(await owner.client.request(RevokeApiTokenDocument, { id: created.apiToken.id }))).toBe('NOT_FOUND');
   });
 
+  it('logout with an API token ends that token, and only it (SEC-30)', async () => {
+    const owner = await registerUser(server);
+    const created = (await createToken(owner)).data!.createApiToken;
+    const client = withToken(created.token);
+    expect((await client.request(LogoutDocument, {})).data?.logout).toBe(true);
+    expect(await whoAmI(client)).toBe('UNAUTHENTICATED');
+    expect(await whoAmI(owner.client)).toBe(owner.email);
+  });
+
   it('record when they were last used', async () => {
     const user = await registerUser(server);
     const created = (await createToken(user)).data!.createApiToken;
