@@ -198,8 +198,13 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     'encoding.unsupported': [415, 'BAD_REQUEST', 'Unsupported content encoding.'],
     'charset.unsupported': [415, 'BAD_REQUEST', 'Unsupported charset.'],
   };
-  return (error: { type?: string }, _req, res, _next) => {
-    const [status, code, message] = known[error.type ?? ''] ?? [500, ErrorCode.INTERNAL_SERVER_ERROR, errorMessages.INTERNAL_SERVER_ERROR];
+  return (error: { type?: string; status?: unknown }, _req, res, _next) => {
+    // Other errors the HTTP layer marks as the client's (a path that is not valid percent-encoding).
+    const clientError = typeof error.status === 'number' && error.status >= 400 && error.status < 500;
+    const fallback: [number, string, string] = clientError
+      ? [error.status as number, 'BAD_REQUEST', 'The request is not valid.']
+      : [500, ErrorCode.INTERNAL_SERVER_ERROR, errorMessages.INTERNAL_SERVER_ERROR];
+    const [status, code, message] = known[error.type ?? ''] ?? fallback;
     if (status === 500) logger.error({ err: error }, 'unhandled HTTP error');
     if (res.headersSent) return;
     res.status(status).json({ errors: [{ message, extensions: { code } }] });

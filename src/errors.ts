@@ -7,6 +7,7 @@ import { rateLimitErrors } from './features/rate-limits/rate-limits.errors';
 import { registrationErrors } from './features/registration/registration.errors';
 import { socialLoginErrors } from './features/social-login/social-login.errors';
 import { sessionErrors } from './features/sessions/sessions.errors';
+import { withoutSubmittedValues } from './graphql/safe-messages';
 import type { Logger } from './logger';
 
 const coreErrors = {
@@ -89,7 +90,7 @@ export function createFormatError(logger: Logger) {
     // path came out of execution and is masked unless it is one of ours.
     const fromExecution = formatted.path !== undefined;
     if (!fromExecution && typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+      return { message: withoutSubmittedValues(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL request');
     return { message: errorMessages.INTERNAL_SERVER_ERROR, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

@@ -84,21 +84,27 @@ export class AccessTokenSigner {
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
-  /** The claims of a valid access token, or InvalidAccessToken. */
-  verify(token: string, now: Date): AccessTokenClaims {
+  /**
+   * The claims of a valid access token, or InvalidAccessToken. `remembered` is true when this
+   * exact token passed every check before (see `remember`), so the caller's own checks on first
+   * sight (the session binding) need not run again.
+   */
+  verify(token: string, now: Date): { claims: AccessTokenClaims; remembered: boolean } {
     const cached = this.verified.get(token);
     if (cached) {
-      if (Math.floor(now.getTime() / 1000) < cached.exp + CLOCK_TOLERANCE_SECONDS) return cached;
+      if (Math.floor(now.getTime() / 1000) < cached.exp + CLOCK_TOLERANCE_SECONDS) return { claims: cached, remembered: true };
       this.verified.delete(token);
       throw new InvalidAccessToken('jwt expired');
     }
-    const claims = this.verifySignatureAndClaims(token, now);
-    if (this.verifiedCacheSize > 0) {
-      this.verified.set(token, claims);
-      // Oldest first out: a Map iterates in insertion order.
-      if (this.verified.size > this.verifiedCacheSize) this.verified.delete(this.verified.keys().next().value!);
-    }
-    return claims;
+    return { claims: this.verifySignatureAndClaims(token, now), remembered: false };
+  }
+
+  /** Keeps a token that passed every check, ours and the caller's, until it expires. */
+  remember(token: string, claims: AccessTokenClaims): void {
+    if (this.verifiedCacheSize === 0) return;
+    this.verified.set(token, claims);
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.verified.size > this.verifiedCacheSize) this.verified.delete(this.verified.keys().next().value!);
   }
 
   private verifySignatureAndClaims(token: string, now: Date): AccessTokenClaims {
@@ -106,6 +112,8 @@ export class AccessTokenSigner {
     if (!decoded || typeof decoded.payload === 'string') throw new InvalidAccessToken('not a JWT');
     const { header } = decoded;
     if (header.typ !== ACCESS_TOKEN_TYPE) throw new InvalidAccessToken('wrong typ');
+    // We implement no JWS extension, so any critical one is one we do not understand (RFC 7515 §4.1.11).
+    if ((header as { crit?: unknown }).crit !== undefined) throw new InvalidAccessToken('crit header');
     const entry = typeof header.kid === 'string' ? this.verificationKeys.get(header.kid) : undefined;
     if (!entry) throw new InvalidAccessToken('unknown kid');
     let claims: jwt.JwtPayload;
@@ -124,6 +132,10 @@ export class AccessTokenSigner {
     if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string' || typeof iat !== 'number' || typeof exp !== 'number') {
       throw new InvalidAccessToken('missing claims');
     }
+    // Defence in depth should a signing key leak (RFC 8725 §3.10): we never issue a token dated in
+    // the future, nor one that lives longer than the configured TTL.
+    if (iat > Math.floor(now.getTime() / 1000) + CLOCK_TOLERANCE_SECONDS) throw new InvalidAccessToken('iat in the future');
+    if (exp - iat > this.config.accessTokenTtlSeconds) throw new InvalidAccessToken('lifetime longer than the TTL');
     return Object.freeze({ sub, sid, jti, iat, exp });
   }
 

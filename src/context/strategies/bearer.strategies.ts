@@ -31,24 +31,32 @@ export function createApiTokenStrategy(services: Services): Strategy {
 
 /**
  * `Authorization: Bearer <JWT>`: the signature, algorithm, issuer, audience, type and lifetime
- * are checked locally; revocation against the in-memory set of revoked sessions (the database
- * only while that set is not current). The user comes from the caller cache (the database on a
+ * are checked locally, the session binding once per token; revocation against the in-memory set
+ * of revoked sessions (the database only while that set is not current). The user comes from the caller cache (the database on a
  * miss), so the same user-state checks apply as on every other path.
  */
 export function createJwtStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {
     const em = requestEm(req);
     const verify = async () => {
-      let claims;
+      const token = bearerValue(req);
+      let verified;
       try {
-        claims = services.accessTokens.verify(bearerValue(req), services.clock.now());
+        verified = services.accessTokens.verify(token, services.clock.now());
       } catch (error) {
         if (error instanceof InvalidAccessToken) return null;
         throw error;
       }
+      const { claims } = verified;
+      if (!verified.remembered) {
+        // First sight of this token: its `sid` must be a live session of its `sub`. A token we
+        // signed always is; one forged with a leaked key need not be. Checked once per token.
+        if (!(await services.sessions.isLiveSessionOf(em(), claims.sid, claims.sub))) return null;
+        services.accessTokens.remember(token, claims);
+      }
       const revoked = services.revokedSessions.isCurrent
         ? services.revokedSessions.has(claims.sid)
-        : !(await services.sessions.isLive(em(), claims.sid));
+        : !(await services.sessions.isLiveSessionOf(em(), claims.sid, claims.sub));
       if (revoked) return null;
       const user = await services.users.load(em, claims.sub);
       return user?.view.isActive ? authenticated(user, 'JWT', { sessionId: claims.sid }) : null;

@@ -2,7 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock';
 import { AuthEvent, User } from '../../db/entities';
+import { AuthError, ErrorCode } from '../../errors';
 import type { Logger } from '../../logger';
+import { parseEmail } from '../account/email';
+import { isUuid } from '../credentials/credential-id';
 
 export interface AuditEntry {
   type: string;
@@ -38,7 +41,7 @@ export class AuditService {
 
   /** The user's own events, newest first, `first` at a time after the `after` cursor. */
   async list(em: EntityManager, userId: string, first: number, after: string | null): Promise<{ events: AuthEvent[]; endCursor: string | null; hasMore: boolean }> {
-    const from = after ? decodeCursor(after) : null;
+    const from = after === null ? null : decodeCursor(after);
     const events = await em.find(
       AuthEvent,
       {
@@ -56,16 +59,18 @@ export class AuditService {
   private async write(entry: AuditEntry, createdAt: Date): Promise<void> {
     const em = this.forkEm();
     let userId = entry.userId ?? null;
-    if (!userId && entry.email) userId = (await em.findOne(User, { email: entry.email }, { fields: ['id'] }))?.id ?? null;
+    // Only an address that could be an account's is looked up: anything else (a NUL byte, which
+    // PostgreSQL text cannot hold) would fail the lookup and lose the entry.
+    if (!userId && entry.email && isValidEmail(entry.email)) userId = (await em.findOne(User, { email: entry.email }, { fields: ['id'] }))?.id ?? null;
     await em.insert(AuthEvent, {
       id: randomUUID(),
       user: userId,
       type: entry.type,
       success: entry.success,
-      detail: entry.detail ?? null,
-      credentialKind: entry.credentialKind ?? null,
-      ipAddress: entry.ipAddress ?? null,
-      userAgent: entry.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
+      detail: storable(entry.detail),
+      credentialKind: storable(entry.credentialKind),
+      ipAddress: storable(entry.ipAddress),
+      userAgent: storable(entry.userAgent?.slice(0, MAX_USER_AGENT_LENGTH)),
       createdAt,
     });
   }
@@ -75,13 +80,35 @@ function encodeCursor(event: AuthEvent): string {
   return Buffer.from(JSON.stringify([event.createdAt.toISOString(), event.id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
+/** A cursor this server made, or BAD_USER_INPUT: a crafted one must not reach the database. */
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const invalid = () => new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'after', message: 'This cursor is not valid. Use the endCursor of a page.' });
+  let decoded: unknown;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
-    return { createdAt: date, id };
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    return null;
+    throw invalid();
   }
+  if (!Array.isArray(decoded) || decoded.length !== 2) throw invalid();
+  const [createdAt, id] = decoded as unknown[];
+  // Exactly what encodeCursor writes: an ISO instant of a plausible year, and a UUID.
+  if (typeof createdAt !== 'string' || !ISO_INSTANT.test(createdAt) || typeof id !== 'string' || !isUuid(id)) throw invalid();
+  const date = new Date(createdAt);
+  if (Number.isNaN(date.getTime()) || date.toISOString() !== createdAt) throw invalid();
+  return { createdAt: date, id };
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function isValidEmail(email: string): boolean {
+  try {
+    return parseEmail(email) === email;
+  } catch {
+    return false;
+  }
+}
+
+/** PostgreSQL text cannot hold NUL; an entry is stored with it removed rather than lost. */
+function storable(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : value.replace(/\u0000/g, '');
 }

@@ -8,6 +8,7 @@ import { CredentialKind, Session, sessionIsLiveAt, type User } from '../../db/en
 import type { DatabaseNotifications } from '../../db/notifications';
 import { RowCache, unlessRevoked } from '../../db/row-cache';
 import { afterCommit } from '../../db/transaction';
+import { isUuid } from '../credentials/credential-id';
 
 /** Prefix of opaque session tokens (cookie value and SESSION_TOKEN bearer alike). */
 export const SESSION_TOKEN_PREFIX = 'gths_';
@@ -106,9 +107,13 @@ export class SessionService {
     await em().nativeUpdate(Session, { id: session.id, revokedAt: null }, { lastSeenAt: now });
   }
 
-  /** The database's answer for a JWT session, used only while the revocation listener is down. */
-  async isLive(em: EntityManager, sessionId: string): Promise<boolean> {
-    const session = await em.findOne(Session, { id: sessionId });
+  /**
+   * The database's answer for a JWT: is `sessionId` a live JWT session of `userId`? Asked once per
+   * access token, and on every request while the revocation listener is down.
+   */
+  async isLiveSessionOf(em: EntityManager, sessionId: string, userId: string): Promise<boolean> {
+    if (!isUuid(sessionId) || !isUuid(userId)) return false;
+    const session = await em.findOne(Session, { id: sessionId, user: userId, credentialKind: CredentialKind.JWT });
     return session !== null && session.isLiveAt(this.clock.now());
   }
 

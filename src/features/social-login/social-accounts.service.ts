@@ -1,7 +1,8 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import { SocialAccount, User } from '../../db/entities';
+import { inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
 import { parseEmail } from '../account/email';
 import { parseLabel } from '../account/text';
@@ -54,23 +55,31 @@ export class SocialAccountService {
   }
 
   /** Links an identity to a signed-in user; SOCIAL_ACCOUNT_TAKEN if it belongs to someone else. */
-  async link(em: EntityManager, user: User, provider: SocialProvider, identity: ProviderIdentity): Promise<SocialAccount> {
-    const known = await em.findOne(SocialAccount, { issuer: identity.issuer, subject: identity.subject }, { populate: ['user'] });
-    if (known && known.user.id !== user.id) throw new AuthError(ErrorCode.SOCIAL_ACCOUNT_TAKEN);
-    return known ?? this.addAccount(em, user, provider, identity);
+  link(em: EntityManager, user: User, provider: SocialProvider, identity: ProviderIdentity): Promise<SocialAccount> {
+    return inTransaction(em, async (tx) => {
+      await lockSignInMethods(tx, user.id);
+      const known = await tx.findOne(SocialAccount, { issuer: identity.issuer, subject: identity.subject }, { populate: ['user'] });
+      if (known && known.user.id !== user.id) throw new AuthError(ErrorCode.SOCIAL_ACCOUNT_TAKEN);
+      return known ?? this.addAccount(tx, user, provider, identity);
+    });
   }
 
   list(em: EntityManager, userId: string): Promise<SocialAccount[]> {
     return em.find(SocialAccount, { user: userId }, { orderBy: { createdAt: 'asc' } });
   }
 
-  /** Unlinks one of the user's identities, unless it is their last way to sign in. */
+  /**
+   * Unlinks one of the user's identities, unless it is their last way to sign in. The check and
+   * the delete hold the user's row lock, so racing unlinks cannot together remove the last two.
+   */
   async unlink(em: EntityManager, user: User, id: string): Promise<void> {
-    const account = isUuid(id) ? await em.findOne(SocialAccount, { id, user: user.id }) : null;
-    if (!account) throw new AuthError(ErrorCode.NOT_FOUND);
-    const others = await em.count(SocialAccount, { user: user.id, id: { $ne: id } });
-    if (!user.passwordHash && others === 0) throw new AuthError(ErrorCode.LAST_SIGN_IN_METHOD);
-    await em.nativeDelete(SocialAccount, { id });
+    if (!isUuid(id)) throw new AuthError(ErrorCode.NOT_FOUND);
+    await inTransaction(em, async (tx) => {
+      const hasPassword = await lockSignInMethods(tx, user.id);
+      const deleted = await tx.nativeDelete(SocialAccount, { id, user: user.id });
+      if (deleted === 0) throw new AuthError(ErrorCode.NOT_FOUND);
+      if (!hasPassword && (await tx.count(SocialAccount, { user: user.id })) === 0) throw new AuthError(ErrorCode.LAST_SIGN_IN_METHOD);
+    });
   }
 
   private emailOf(identity: ProviderIdentity): string {
@@ -109,4 +118,13 @@ export class SocialAccountService {
     }
     return account;
   }
+}
+
+/**
+ * Takes the user's row lock for the rest of the transaction: changes to one user's ways of
+ * signing in happen one at a time. Returns whether the user has a password (read under the lock).
+ */
+async function lockSignInMethods(em: EntityManager, userId: string): Promise<boolean> {
+  const [row] = await em.createQueryBuilder(User).select(['id', 'passwordHash']).where({ id: userId }).setLockMode(LockMode.PESSIMISTIC_WRITE).execute<{ passwordHash: string | null }[]>('all');
+  return Boolean(row?.passwordHash);
 }

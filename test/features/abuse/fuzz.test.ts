@@ -55,26 +55,40 @@ function typeName(type: GraphQLInputType): string {
   return type.name;
 }
 
-function documentFor(field: string, args: readonly GraphQLArgument[]): string {
+function documentFor(operation: 'query' | 'mutation', field: string, args: readonly GraphQLArgument[]): string {
   const variables = args.map((a) => `$${a.name}: ${typeName(a.type)}`).join(', ');
   const call = args.length ? `(${args.map((a) => `${a.name}: $${a.name}`).join(', ')})` : '';
-  const type = schema.getMutationType()!.getFields()[field]!.type.toString().replace(/[[\]!]/g, '');
+  const root = operation === 'query' ? schema.getQueryType()! : schema.getMutationType()!;
+  const type = root.getFields()[field]!.type.toString().replace(/[[\]!]/g, '');
   const selection = schema.getType(type) && 'getFields' in schema.getType(type)! ? ' { __typename }' : type === 'AuthResult' ? ' { __typename }' : '';
-  return `mutation Fuzz${variables ? `(${variables})` : ''} { ${field}${call}${selection} }`;
+  return `${operation} Fuzz${variables ? `(${variables})` : ''} { ${field}${call}${selection} }`;
 }
 
-describe('fuzzing every mutation with hostile and generated input', () => {
-  it('answers every request with a typed error or a result: no 5xx, no internals, no effect on other accounts, and the server stays healthy', async () => {
+/** Arguments whose values are secrets: no error message may repeat them (SEC-69). */
+const SECRET_ARGUMENT = /^(password|newPassword|currentPassword|token|refreshToken|code|codeVerifier|idToken)$/;
+
+function secretValues(value: unknown, key?: string): string[] {
+  if (typeof value === 'string') return key && SECRET_ARGUMENT.test(key) && value.length >= 10 ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap((v) => secretValues(v, key));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => secretValues(v, k));
+  return [];
+}
+
+describe('fuzzing every query and mutation with hostile and generated input', () => {
+  it('answers every request with a typed error or a result: no 5xx, no internals, no echoed secret, no effect on other accounts, and the server stays healthy (SEC-69)', async () => {
     // The fuzzer signs in as `fuzzer` half the time and may change that account (it may even delete
     // it); `sentinel` is never used, so nothing it sends may change it.
     const fuzzer = await registerUser(server);
     const sentinel = await registerUser(server);
     const [before] = await sql<{ password_hash: string; email: string }>(server, 'select password_hash, email from users where id = ?', [sentinel.result.user.id]);
-    const mutations = Object.values(schema.getMutationType()!.getFields());
-    expect(mutations.length).toBeGreaterThan(20);
+    const fields = [
+      ...Object.values(schema.getQueryType()!.getFields()).map((f) => ({ operation: 'query' as const, field: f })),
+      ...Object.values(schema.getMutationType()!.getFields()).map((f) => ({ operation: 'mutation' as const, field: f })),
+    ];
+    expect(fields.length).toBeGreaterThan(25);
 
-    for (const mutation of mutations) {
-      const query = documentFor(mutation.name, mutation.args);
+    for (const { operation, field: mutation } of fields) {
+      const query = documentFor(operation, mutation.name, mutation.args);
       const variables = fc.record(Object.fromEntries(mutation.args.map((a) => [a.name, valueFor(a.type)])), { requiredKeys: [] });
       await fc.assert(
         fc.asyncProperty(variables, fc.boolean(), async (vars, signedIn) => {
@@ -87,6 +101,7 @@ describe('fuzzing every mutation with hostile and generated input', () => {
           for (const error of response.errors ?? []) {
             expect(typeof error.extensions?.code).toBe('string');
             expect(error.extensions?.code, `${mutation.name} ${JSON.stringify(vars)}`).not.toBe('INTERNAL_SERVER_ERROR');
+            for (const secret of secretValues(vars)) expect(error.message, `${mutation.name} echoed a secret`).not.toContain(secret);
           }
         }),
         { numRuns: 40 },
@@ -123,5 +138,29 @@ describe('the HTTP layer with hostile requests', () => {
     const text = await response.text();
     expect(response.status).toBeLessThan(500);
     expect(text).not.toMatch(INTERNALS);
+  });
+
+  // Every route, with malformed percent-encoding, odd paths and hostile headers.
+  const paths = [
+    '/auth/%ff', '/auth/%', '/auth/%00', '/auth/%ff/callback', '/auth/acme/callback?code=%ff&state=%', '/auth/x?returnTo=%ff',
+    '/graphql/%ff', '/%ff', '/%', '/healthz?%ff', '/.well-known/jwks.json/%ff', '/.well-known/%2e%2e/healthz', '//graphql',
+    `/auth/${'a'.repeat(4000)}`, '/graphql?query=%7B%20me%20%7B%20id%20%7D%20%7D&variables=%ff',
+  ];
+  const headers: Record<string, string>[] = [
+    {},
+    { cookie: '%ff=%ff; gatehouse_session=%' },
+    { cookie: 'gatehouse_session=s%3A%ff.%ff' },
+    { authorization: 'Basic %%%' },
+    { authorization: 'Bearer %00.%ff.' },
+    { 'accept-language': '%ff;q=abc,' + 'x'.repeat(500) },
+    { 'x-forwarded-for': '%ff, , 999.999.999.999' },
+  ];
+  it.each(paths)('GET %s, with each hostile header set: a clear 4xx or a normal answer, never a 5xx', async (path) => {
+    for (const header of headers) {
+      const response = await fetch(`${server.baseUrl}${path}`, { headers: { 'apollo-require-preflight': 'true', ...header } });
+      const text = await response.text();
+      expect(response.status, `${path} ${JSON.stringify(header)}`).toBeLessThan(500);
+      expect(text).not.toMatch(INTERNALS);
+    }
   });
 });

@@ -3,7 +3,8 @@ import { LoginDocument, MeDocument } from '../../generated/graphql';
 import { GOOD_PASSWORD, registerUser } from '../../helpers/accounts';
 import { errorCode, TestClient } from '../../helpers/client';
 import { adminQuery } from '../../helpers/database';
-import { startTestServer, type TestServer } from '../../helpers/test-server';
+import { eventually } from '../../helpers/eventually';
+import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
 import { inject } from 'vitest';
 
 let server: TestServer;
@@ -88,5 +89,76 @@ describe('malformed requests', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+});
+
+describe('error messages never repeat a submitted secret (SEC-69)', () => {
+  const SECRET = 'my-very-secret-passphrase-42';
+  const cases: [string, string, Record<string, unknown>?][] = [
+    ['an extra input field beside the password', 'mutation($input: LoginInput!) { login(input: $input) { __typename } }', { input: { email: 'a@example.com', password: SECRET, role: 'admin' } }],
+    ['a misspelt field carrying the password', 'mutation($input: LoginInput!) { login(input: $input) { __typename } }', { input: { email: 'a@example.com', passwrd: SECRET } }],
+    ['a number where the password goes', 'mutation($input: LoginInput!) { login(input: $input) { __typename } }', { input: { email: SECRET, password: 424242424242 } }],
+    ['a secret as an enum value', 'mutation($input: LoginInput!) { login(input: $input) { __typename } }', { input: { email: 'a@example.com', password: 'x', credentials: SECRET } }],
+    ['a secret as a DateTime', 'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }', { input: { name: 'x', expiresAt: SECRET } }],
+    ['a reset token of the wrong type', 'mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }', { input: { token: [SECRET], newPassword: SECRET } }],
+    ['a literal of the wrong type in the document', `mutation { login(input: { email: "a@example.com", password: 424242424242 }) { __typename } }`],
+    ['a literal extra field in the document', `mutation { login(input: { email: "a@example.com", password: "${SECRET}", extra: "${SECRET}" }) { __typename } }`],
+    ['a literal enum value in the document', `mutation { login(input: { email: "a@example.com", password: "${SECRET}", credentials: ${SECRET.replace(/-/g, '_')} }) { __typename } }`],
+  ];
+
+  it.each(cases)('%s', async (_label, query, variables) => {
+    const client = new TestClient(server.graphqlUrl);
+    client.notesSentSecrets = false;
+    const response = await client.post(JSON.stringify({ query, variables }));
+    expect(response.errors?.length).toBeGreaterThan(0);
+    expect(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED']).toContain(errorCode(response));
+    for (const error of response.errors!) {
+      expect(error.message).not.toContain(SECRET);
+      expect(error.message).not.toContain(SECRET.replace(/-/g, '_'));
+      expect(error.message).not.toContain('424242424242');
+      expect(error.message).not.toContain('my-very');
+    }
+  });
+
+  it('still says where and why, in its own words', async () => {
+    const response = await new TestClient(server.graphqlUrl).post(
+      JSON.stringify({ query: 'mutation($input: LoginInput!) { login(input: $input) { __typename } }', variables: { input: { email: 'a@example.com', password: 'x', role: 'admin' } } }),
+    );
+    expect(response.errors?.[0]?.message).toBe('Variable "$input" got an invalid value: field "role" is not defined by type "LoginInput".');
+  });
+});
+
+describe('hostile paths and cursors get a clear 4xx, never a 500', () => {
+  it.each(['/auth/%ff', '/auth/%', '/auth/%E0%A4%A/callback', '/graphql/%ff', '/%ff'])('GET %s', async (path) => {
+    const response = await fetch(`${server.baseUrl}${path}`);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(await response.text()).not.toMatch(INTERNALS);
+  });
+
+  it.each([
+    ['a year PostgreSQL cannot store', Buffer.from(JSON.stringify(['-271821-04-20T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url')],
+    ['a timestamp as a number', Buffer.from(JSON.stringify([-8.64e15, '00000000-0000-4000-8000-000000000000'])).toString('base64url')],
+    ['not base64 JSON at all', '!!!'],
+    ['an object instead of a pair', Buffer.from('{"a":1}').toString('base64url')],
+    ['a NUL in the id', Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', '\u0000'])).toString('base64url')],
+  ])('securityEvents(after:) with %s is BAD_USER_INPUT', async (_label, after) => {
+    const { client } = await registerUser(server);
+    const response = await client.post(JSON.stringify({ query: 'query($after: String) { securityEvents(after: $after) { hasMore } }', variables: { after } }));
+    expect(errorCode(response)).toBe('BAD_USER_INPUT');
+    expect(response.errors?.[0]?.extensions?.field).toBe('after');
+  });
+
+  it('a NUL byte in an email still leaves its audit entry (SEC-15)', async () => {
+    const userAgent = `nul-test-${Date.now()}`;
+    const response = await new TestClient(server.graphqlUrl).post(
+      JSON.stringify({ query: 'mutation($e: String!) { requestPasswordReset(email: $e) }', variables: { e: 'victim\u0000@example.com' } }),
+      { headers: { 'user-agent': userAgent } },
+    );
+    expect(errorCode(response)).toBe('BAD_USER_INPUT');
+    await eventually(async () => {
+      const rows = await sql(server, 'select type, detail from auth_events where user_agent = ?', [userAgent]);
+      expect(rows).toEqual([{ type: 'REQUEST_PASSWORD_RESET', detail: 'BAD_USER_INPUT' }]);
+    }, 3000);
   });
 });

@@ -153,4 +153,33 @@ describe('register', () => {
     expect(errorCode(response)).toBe('BAD_USER_INPUT');
     expect(response.errors?.[0]?.extensions?.field).toBe('displayName');
   });
+
+  it.each([
+    ['a right-to-left override', 'Eve\u202Egnp.exe'],
+    ['a bidi isolate', 'Eve\u2066admin\u2069'],
+    ['a zero-width space', 'ad\u200Bmin'],
+    ['a zero-width joiner outside an emoji', 'ad\u200Dmin'],
+    ['a byte-order mark inside', 'ad\uFEFFmin'],
+  ])('rejects a display name with %s (SEC-68)', async (_label, displayName) => {
+    const email = uniqueEmail();
+    const response = await register(client(), { email, password: GOOD_PASSWORD, displayName });
+    expect(errorCode(response)).toBe('BAD_USER_INPUT');
+    expect(response.errors?.[0]?.extensions?.field).toBe('displayName');
+    expect(await countUsers(email)).toBe(0);
+  });
+
+  it('accepts display names in any script, and emoji built with joiners (SEC-68)', async () => {
+    for (const displayName of ['Zoë Ōkubo', '名前', 'محمد', '👩\u200D💻 dev']) {
+      const response = await register(client(), { email: uniqueEmail(), password: GOOD_PASSWORD, displayName });
+      expect(response.data?.register, displayName).toMatchObject({ __typename: 'AuthSuccess', user: { displayName } });
+    }
+  });
+
+  it('rejects an address whose local part is longer than 64 characters (RFC 5321, SEC-68)', async () => {
+    const at64 = `${'a'.repeat(64)}@example.com`;
+    const at65 = `${'a'.repeat(65)}@example.com`;
+    expect(errorCode(await register(client(), { email: at65, password: GOOD_PASSWORD }))).toBe('BAD_USER_INPUT');
+    expect(await countUsers(at65)).toBe(0);
+    expect((await register(client(), { email: at64, password: GOOD_PASSWORD })).data?.register?.__typename).toBe('AuthSuccess');
+  });
 });

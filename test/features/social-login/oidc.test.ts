@@ -212,6 +212,21 @@ describe('identity and linking', () => {
     expect(errorCode(await withPassword.client.request(UnlinkSocialAccountDocument, { id: 'constructor' }))).toBe('NOT_FOUND');
   });
 
+  it('racing unlinks of every identity of a password-less user leave exactly one (SEC-62)', async () => {
+    const { subject } = person();
+    const { client, result } = await socialLogin(subject);
+    const userId = result?.__typename === 'AuthSuccess' ? result.user.id : '';
+    for (let i = 0; i < 7; i++) {
+      await sql(server, `insert into social_accounts (id, user_id, provider, issuer, subject, created_at, last_used_at) values (?, ?, 'acme', ?, ?, now(), now())`, [randomUUID(), userId, provider.issuer, randomUUID()]);
+    }
+    const accounts = (await client.request(SocialAccountsDocument)).data!.socialAccounts;
+    expect(accounts).toHaveLength(8);
+    const outcomes = await Promise.all(accounts.map((a) => client.request(UnlinkSocialAccountDocument, { id: a.id })));
+    expect(outcomes.filter((o) => o.data?.unlinkSocialAccount === true)).toHaveLength(7);
+    expect(outcomes.filter((o) => errorCode(o) === 'LAST_SIGN_IN_METHOD')).toHaveLength(1);
+    expect((await client.request(SocialAccountsDocument)).data!.socialAccounts).toHaveLength(1);
+  });
+
   it('a user created by a provider has no password: password login fails as for anyone', async () => {
     const { subject, email } = person();
     await socialLogin(subject);

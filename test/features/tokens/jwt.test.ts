@@ -43,8 +43,10 @@ describe('forged and misused access tokens are UNAUTHENTICATED, never 500 (SEC-3
   let genuine: string;
   let claims: Record<string, unknown>;
   let kid: string;
+  let othersSession: string;
   beforeAll(async () => {
     const { result } = await registerUser(server, 'JWT');
+    othersSession = (await registerUser(server, 'JWT')).result.session.id;
     genuine = result.accessToken!;
     const decoded = decode(genuine);
     claims = decoded.payload as Record<string, unknown>;
@@ -89,12 +91,20 @@ describe('forged and misused access tokens are UNAUTHENTICATED, never 500 (SEC-3
     ['truncated signature', () => genuine.slice(0, -3)],
     ['re-encoded with padding', () => `${genuine}=`],
     ['a refresh token used as an access token', () => 'gthr_notanaccesstoken'],
+    // Signed with our own key, as after a key leak (RFC 8725 §3.10): defence in depth.
+    ['a crit header we do not implement (RFC 7515 §4.1.11)', () => signWith(claims, { crit: ['exp-ext'], 'exp-ext': true })],
+    ['issued in the future (iat beyond the leeway)', () => signWith({ ...claims, iat: now() + 600, exp: now() + 900 })],
+    ['a lifetime longer than the configured TTL', () => signWith({ ...claims, iat: now(), exp: now() + 24 * 3600 })],
+    ['a sid that is another user’s live session', () => signWith({ ...claims, sid: othersSession })],
+    ['a sid that is no session at all', () => signWith({ ...claims, sid: '00000000-0000-4000-8000-000000000000' })],
+    ['a sid that is not even a UUID', () => signWith({ ...claims, sid: "x' or 1=1 --" })],
     ['an OpenID Connect ID token of another issuer', () =>
       jwt.sign({ sub: claims.sub, aud: 'some-client', iss: 'https://accounts.google.com' }, attacker.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), { algorithm: 'ES256', expiresIn: 300 })],
   ];
 
-  it('accepts the genuine token (the matrix below is not vacuous)', async () => {
+  it('accepts the genuine token, and one re-signed with our key and its true claims (the matrix below is not vacuous)', async () => {
     expect(await whoAmI(bearer(genuine))).not.toBe('UNAUTHENTICATED');
+    expect(await whoAmI(bearer(signWith({ ...claims, jti: 'another' })))).not.toBe('UNAUTHENTICATED');
   });
 
   it.each(cases)('%s', async (_label, make) => {
