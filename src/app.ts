@@ -15,12 +15,14 @@ import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createContextBuilder, type RequestWithAuth } from './context/build-context';
 import type { Context } from './context/context';
-import { createFormatError, ErrorCode, errorMessages } from './errors';
+import { createFormatError, ErrorCode, errorMessages, httpStatusOf } from './errors';
 import { auditPlugin } from './features/audit/audit.plugin';
 import { createRedirectFlowRoutes } from './features/social-login/redirect-flow';
 import { credentialGatePlugin } from './graphql/plugins/credential-gate';
+import { httpStatusPlugin } from './graphql/plugins/http-status';
 import { operationLimits } from './graphql/plugins/operation-limits';
 import { buildGatehouseSchema } from './graphql/schema';
+import { securityHeaders } from './http/security-headers';
 import { createLogger, type Logger } from './logger';
 import { createServices, type Services } from './services';
 
@@ -56,7 +58,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(requestLogger(config, logger));
-  app.use(securityHeaders);
+  app.use(securityHeaders(config, GRAPHQL_PATH));
   app.get('/healthz', healthCheck(orm));
   // Public keys for other services that verify our access tokens.
   app.get('/.well-known/jwks.json', (_req, res) => {
@@ -80,6 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       credentialGatePlugin(),
+      httpStatusPlugin(),
       auditPlugin(),
       ...limits.plugins,
       config.graphql.landingPage
@@ -165,13 +168,6 @@ function requestLogger(config: Config, logger: Logger): RequestHandler {
   };
 }
 
-const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cache-Control', 'no-store');
-  next();
-};
-
 function healthCheck(orm: MikroORM): RequestHandler {
   return async (_req, res) => {
     try {
@@ -187,26 +183,23 @@ function healthCheck(orm: MikroORM): RequestHandler {
 }
 
 const notFound: RequestHandler = (_req, res) => {
-  res.status(404).json({ errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }] });
+  res.status(httpStatusOf(ErrorCode.ROUTE_NOT_FOUND)).json({ errors: [{ message: errorMessages.ROUTE_NOT_FOUND, extensions: { code: ErrorCode.ROUTE_NOT_FOUND } }] });
 };
 
 /** Body-parser and other HTTP-level failures, answered in GraphQL's error shape without internals. */
 function errorHandler(logger: Logger): ErrorRequestHandler {
-  const known: Record<string, [number, string, string]> = {
-    'entity.too.large': [413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB.'],
-    'entity.parse.failed': [400, 'BAD_REQUEST', 'The request body is not valid JSON.'],
-    'encoding.unsupported': [415, 'BAD_REQUEST', 'Unsupported content encoding.'],
-    'charset.unsupported': [415, 'BAD_REQUEST', 'Unsupported charset.'],
+  const known: Record<string, [ErrorCode, string?]> = {
+    'entity.too.large': [ErrorCode.PAYLOAD_TOO_LARGE],
+    'entity.parse.failed': [ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.'],
+    'encoding.unsupported': [ErrorCode.UNSUPPORTED_MEDIA_TYPE],
+    'charset.unsupported': [ErrorCode.UNSUPPORTED_MEDIA_TYPE],
   };
   return (error: { type?: string; status?: unknown }, _req, res, _next) => {
     // Other errors the HTTP layer marks as the client's (a path that is not valid percent-encoding).
     const clientError = typeof error.status === 'number' && error.status >= 400 && error.status < 500;
-    const fallback: [number, string, string] = clientError
-      ? [error.status as number, 'BAD_REQUEST', 'The request is not valid.']
-      : [500, ErrorCode.INTERNAL_SERVER_ERROR, errorMessages.INTERNAL_SERVER_ERROR];
-    const [status, code, message] = known[error.type ?? ''] ?? fallback;
-    if (status === 500) logger.error({ err: error }, 'unhandled HTTP error');
+    const [code, message] = known[error.type ?? ''] ?? [clientError ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR];
+    if (code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ err: error }, 'unhandled HTTP error');
     if (res.headersSent) return;
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    res.status(httpStatusOf(code)).json({ errors: [{ message: message ?? errorMessages[code], extensions: { code } }] });
   };
 }

@@ -73,5 +73,5 @@ export class RateLimitService {
 
 function limited(rejection: RateLimiterRes): AuthError {
   const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-  return new AuthError(ErrorCode.RATE_LIMITED, { extensions: { retryAfter }, http: 429 });
+  return new AuthError(ErrorCode.RATE_LIMITED, { extensions: { retryAfter } });
 }

@@ -39,10 +39,10 @@ export function credentialGatePlugin(): ApolloServerPlugin<Context> {
           const { caller } = contextValue;
           if (!operation) return;
           if (caller.kind === 'rejected' && !onlySignInFields(operation)) {
-            throw new AuthError(ErrorCode.UNAUTHENTICATED, { message: 'The credential sent with this request is not valid.', http: 401 });
+            throw new AuthError(ErrorCode.UNAUTHENTICATED, { message: 'The credential sent with this request is not valid.' });
           }
           if (caller.kind === 'user' && caller.apiToken && operation.operation === 'mutation' && !caller.apiToken.scopes.includes(ApiTokenScope.WRITE)) {
-            throw new AuthError(ErrorCode.INSUFFICIENT_SCOPE, { http: 403 });
+            throw new AuthError(ErrorCode.INSUFFICIENT_SCOPE);
           }
         },
       };

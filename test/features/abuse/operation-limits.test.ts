@@ -85,6 +85,8 @@ describe('bounded password hashing (SEC-05)', () => {
     expect(codes.every((c) => c === 'RATE_LIMITED' || c === 'INVALID_CREDENTIALS')).toBe(true);
     const limited = responses.find((r) => errorCode(r) === 'RATE_LIMITED')!;
     expect(limited.errors?.[0]?.extensions?.retryAfter).toBe(1);
+    // The status of the code, as from any rate limit, though raised inside the resolver (SEC-70).
+    expect(limited.status).toBe(429);
     expect(await whoAmI((await registerUser(narrow)).client)).not.toBe('UNAUTHENTICATED');
   });
 });

@@ -40,6 +40,9 @@ describe('when the database is unavailable', () => {
       expect(me.text).not.toMatch(INTERNALS);
       const login = await new TestClient(server.graphqlUrl).request(LoginDocument, { input: { email, password: GOOD_PASSWORD } });
       expect(errorCode(login)).toBe('INTERNAL_SERVER_ERROR');
+      // A mutation answers with the code's status, as a query does (SEC-70).
+      expect(me.status).toBe(500);
+      expect(login.status).toBe(500);
       expect(login.text).not.toMatch(INTERNALS);
     } finally {
       await restore();
@@ -81,7 +84,7 @@ describe('malformed requests', () => {
   it('an unknown path gets a JSON 404', async () => {
     const response = await fetch(`${server.baseUrl}/nope`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }] });
+    expect(await response.json()).toEqual({ errors: [{ message: 'Not found.', extensions: { code: 'ROUTE_NOT_FOUND' } }] });
   });
 
   it('responses carry no-store caching and nosniff', async () => {

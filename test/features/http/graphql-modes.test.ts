@@ -55,3 +55,50 @@ describe('in production (SEC-51)', () => {
     expect(dev.text).toMatch(/did you mean/i); // the same request shows the difference is the mode
   });
 });
+
+describe('security headers (SEC-71)', () => {
+  const frameable = (response: Response) => ({
+    xfo: response.headers.get('x-frame-options'),
+    frameAncestors: /frame-ancestors 'none'/.test(response.headers.get('content-security-policy') ?? ''),
+  });
+
+  it('no response of ours may be framed, and an API answer may load nothing', async () => {
+    const api = await fetch(`${development.baseUrl}/healthz`);
+    expect(frameable(api)).toEqual({ xfo: 'DENY', frameAncestors: true });
+    expect(api.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+    // an HTML page of the redirect flow
+    const page = await fetch(`${development.baseUrl}/auth/no-such-provider`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(frameable(page)).toEqual({ xfo: 'DENY', frameAncestors: true });
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+  });
+
+  it('the Sandbox page gets a CSP that allows only what it loads', async () => {
+    const response = await landingPage(development);
+    const csp = response.headers.get('content-security-policy')!;
+    const html = await response.text();
+    for (const [, src] of html.matchAll(/<script[^>]* src="(https:\/\/[^/"]+)/g)) expect(csp).toContain(src);
+    expect(csp).toMatch(/frame-src https:\/\/sandbox\.embed\.apollographql\.com/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).not.toMatch(/\*/);
+    // A JSON request to the same path keeps the API policy.
+    const json = await post(development, '{ __typename }');
+    expect(json.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+  });
+
+  it('HSTS in production only', async () => {
+    expect((await fetch(`${production.baseUrl}/healthz`)).headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
+    expect((await fetch(`${development.baseUrl}/healthz`)).headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('a 401 names the Bearer scheme, with error="invalid_token" when the token sent was the problem (RFC 6750)', async () => {
+    const invalid = await new TestClient(development.graphqlUrl).post(JSON.stringify({ query: '{ me { id } }' }), { headers: { authorization: 'Bearer gths_not-a-session' } });
+    expect(invalid.status).toBe(401);
+    expect(invalid.headers.get('www-authenticate')).toBe('Bearer realm="gatehouse", error="invalid_token"');
+    const missing = await post(development, '{ credentials { id } }');
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="gatehouse"');
+    const fine = await post(development, '{ me { id } }');
+    expect(fine.headers.get('www-authenticate')).toBeNull();
+  });
+});
