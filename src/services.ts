@@ -23,6 +23,7 @@ import { RefreshTokenService } from './features/sessions/refresh-token.service';
 import { RevokedSessions } from './features/sessions/revoked-sessions';
 import { SessionService } from './features/sessions/session.service';
 import { SocialProviders } from './features/social-login/providers';
+import { OAuthFlowService } from './features/social-login/oauth-flow.service';
 import { SocialAccountService } from './features/social-login/social-accounts.service';
 import { SecurityStateService } from './features/security-state/security-state.service';
 import type { Logger } from './logger';
@@ -69,6 +70,7 @@ export interface Services {
   accountDeletion: AccountDeletionService;
   socialProviders: SocialProviders;
   socialAccounts: SocialAccountService;
+  oauthFlows: OAuthFlowService;
   rateLimits: RateLimitService;
   passwordScreening: PasswordScreening;
   lockout: LockoutService;
@@ -137,6 +139,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     accountDeletion: new AccountDeletionService(reauthentication, sessions, mailer),
     socialProviders: new SocialProviders(config.social),
     socialAccounts,
+    oauthFlows: new OAuthFlowService(clock),
     rateLimits,
     passwordScreening: screening,
     lockout,

@@ -1,6 +1,7 @@
 import { ApiToken } from './api-token.entity';
 import { AuthEvent } from './auth-event.entity';
 import { EmailToken } from './email-token.entity';
+import { OAuthFlow } from './oauth-flow.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { SocialAccount } from './social-account.entity';
@@ -10,7 +11,7 @@ export { ApiTokenScope, apiTokenIsLiveAt } from './api-token.entity';
 export { CredentialKind } from './credential-kind';
 export { sessionIsLiveAt } from './session.entity';
 export { EmailTokenPurpose } from './email-token.entity';
-export { ApiToken, AuthEvent, EmailToken, RefreshToken, Session, SocialAccount, User };
+export { ApiToken, AuthEvent, EmailToken, OAuthFlow, RefreshToken, Session, SocialAccount, User };
 
 /** Every entity, listed explicitly: no folder scanning, so tsc, tsx and vitest all see the same set. */
-export const entities = [User, Session, RefreshToken, ApiToken, EmailToken, SocialAccount, AuthEvent];
+export const entities = [User, Session, RefreshToken, ApiToken, EmailToken, SocialAccount, AuthEvent, OAuthFlow];

@@ -1,8 +1,9 @@
 import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
+import { safeEqual } from '../../crypto/constant-time';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { EmailToken, EmailTokenPurpose, type User } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
@@ -114,10 +115,4 @@ export class EmailTokenService {
   private codeHash(tokenId: string, code: string): string {
     return createHmac('sha256', this.config.secretKeys[0]!).update(`${tokenId}:${code}`).digest('hex');
   }
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

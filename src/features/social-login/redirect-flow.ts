@@ -1,35 +1,26 @@
 import cookieParser from 'cookie-parser';
 import { type Request, type Response, Router } from 'express';
-import { z } from 'zod';
 import type { Context } from '../../context/context';
 import { isSecureRequest } from '../../context/session-cookie';
+import { safeEqual } from '../../crypto/constant-time';
 import { CredentialKind } from '../../db/entities';
 import { AuthError } from '../../errors';
 import { escapeHtml } from '../../mail/templates/layout';
 import type { Services } from '../../services';
 import { signInRequestOf } from '../../sign-in/sign-in-request';
+import { FLOW_LIFETIME_SECONDS } from './oauth-flow.service';
 
 const FLOW_COOKIE = 'gatehouse_oauth';
-const FLOW_LIFETIME_MS = 10 * 60 * 1000; // RFC 9700: short-lived authorization state
-
-/** What the browser carries between leaving for the provider and coming back, signed. */
-const flowSchema = z.object({
-  provider: z.string(),
-  state: z.string(),
-  nonce: z.string(),
-  verifier: z.string(),
-  returnTo: z.string(),
-  expiresAt: z.number(),
-});
-type Flow = z.infer<typeof flowSchema>;
 
 type ContextBuilder = (args: { req: Request; res: Response }) => Promise<Context>;
 
 /**
  * The browser redirect flow: GET /auth/:provider sends the browser to the provider with PKCE
- * (S256), state and nonce kept in a short-lived, signed, HttpOnly cookie (`__Host-` over https);
- * GET /auth/:provider/callback checks them all, signs in with the session cookie and redirects to
- * an allow-listed `returnTo`. Any failure ends on an error page, without a session.
+ * (S256), state and nonce. The flow (verifier, nonce, return address) is kept server-side under
+ * the state's hash and consumed once; the browser holds only the state, in a short-lived, signed,
+ * HttpOnly cookie (`__Host-` over https), which binds the callback to the browser that started
+ * it. GET /auth/:provider/callback checks them all, signs in with the session cookie and
+ * redirects to an allow-listed `returnTo`. Any failure ends on an error page, without a session.
  */
 export function createRedirectFlowRoutes(services: Services, buildContext: ContextBuilder): Router {
   const { config } = services;
@@ -46,22 +37,16 @@ export function createRedirectFlowRoutes(services: Services, buildContext: Conte
     // Exact match only: no prefix, pattern or normalisation, so no open redirect (SEC-49).
     if (!config.social.returnToUrls.includes(returnTo)) return errorPage(res, 400, 'This return address is not allowed.');
     const client = await import('openid-client');
-    const flow: Flow = {
-      provider: provider.id,
-      state: client.randomState(),
-      nonce: client.randomNonce(),
-      verifier: client.randomPKCECodeVerifier(),
-      returnTo,
-      expiresAt: Date.now() + FLOW_LIFETIME_MS,
-    };
+    const flow = { provider: provider.id, state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier(), returnTo };
     try {
       const url = await provider.authorizationUrl({
         redirectUri: callbackUrl(provider.id),
         state: flow.state,
         nonce: flow.nonce,
-        codeChallenge: await client.calculatePKCECodeChallenge(flow.verifier),
+        codeChallenge: await client.calculatePKCECodeChallenge(flow.codeVerifier),
       });
-      res.cookie(cookieName(req), JSON.stringify(flow), { ...cookieOptions(req), signed: true, maxAge: FLOW_LIFETIME_MS });
+      await services.oauthFlows.start(services.forkEm(), flow);
+      res.cookie(cookieName(req), flow.state, { ...cookieOptions(req), signed: true, maxAge: FLOW_LIFETIME_SECONDS * 1000 });
       res.redirect(302, url.toString());
     } catch (error) {
       failed(res, error);
@@ -69,23 +54,26 @@ export function createRedirectFlowRoutes(services: Services, buildContext: Conte
   });
 
   router.get('/auth/:provider/callback', async (req, res) => {
-    const flow = readFlow(req, cookieName(req));
+    const signed = (req.signedCookies as Record<string, unknown>)[cookieName(req)];
     res.clearCookie(cookieName(req), cookieOptions(req)); // single use, whatever happens next
-    if (!flow || flow.provider !== req.params.provider || flow.expiresAt < Date.now()) {
-      return errorPage(res, 400, 'This sign-in attempt is not valid any more. Please start again.');
-    }
-    if (typeof req.query.error === 'string' || typeof req.query.code !== 'string') {
-      return errorPage(res, 400, 'The provider did not sign you in.');
-    }
+    const state = typeof req.query.state === 'string' ? req.query.state : '';
+    // The state must come back to the browser that started the flow (its cookie), and the flow
+    // must still be waiting (server-side, once).
+    const sameBrowser = typeof signed === 'string' && state.length > 0 && safeEqual(signed, state);
     try {
+      const flow = sameBrowser ? await services.oauthFlows.consume(services.forkEm(), req.params.provider, state) : null;
+      if (!flow) return errorPage(res, 400, 'This sign-in attempt is not valid any more. Please start again.');
+      if (typeof req.query.error === 'string' || typeof req.query.code !== 'string') {
+        return errorPage(res, 400, 'The provider did not sign you in.');
+      }
       const provider = services.socialProviders.get(flow.provider);
       const code = req.query.code;
       const identity = () =>
         provider.exchangeCode({
           code,
-          codeVerifier: flow.verifier,
+          codeVerifier: flow.codeVerifier,
           redirectUri: callbackUrl(provider.id),
-          state: { received: typeof req.query.state === 'string' ? req.query.state : '', expected: flow.state },
+          state: { received: state, expected: state },
           nonce: flow.nonce,
           iss: typeof req.query.iss === 'string' ? req.query.iss : null,
         });
@@ -117,14 +105,4 @@ export function createRedirectFlowRoutes(services: Services, buildContext: Conte
   }
 
   return router;
-}
-
-function readFlow(req: Request, name: string): Flow | null {
-  const raw = (req.signedCookies as Record<string, unknown>)[name];
-  if (typeof raw !== 'string') return null;
-  try {
-    return flowSchema.parse(JSON.parse(raw));
-  } catch {
-    return null;
-  }
 }

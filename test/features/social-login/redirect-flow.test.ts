@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseSetCookie } from 'set-cookie-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEmail, whoAmI } from '../../helpers/accounts';
 import { Browser } from '../../helpers/browser';
 import { TestClient } from '../../helpers/client';
 import { startOidcProvider, type OidcTestProvider } from '../../helpers/oidc-provider';
-import { freePort, startTestServer, type TestServer } from '../../helpers/test-server';
+import { freePort, sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
 const APP = 'https://app.example.com';
 let provider: OidcTestProvider;
@@ -111,6 +111,33 @@ describe('the browser redirect flow', () => {
     const replay = await thief.navigate(atCb.url, atApp);
     expect(replay.response?.status).toBe(400);
     expect(thief.jar('127.0.0.1').has('gatehouse_session')).toBe(false);
+  });
+
+  it('a copy of a spent flow cookie with a fresh code for the same state signs nobody in: the state is consumed server-side (SEC-45)', async () => {
+    person();
+    const browser = new Browser();
+    const leaving = await browser.navigate(`${publicUrl}/auth/acme`, (u) => u.origin === provider.issuer);
+    const copied = new Map(browser.jar('127.0.0.1'));
+    expect((await browser.navigate(leaving.url, atApp)).url.origin).toBe(APP); // the genuine sign-in
+
+    // The provider, asked again with the same authorization request, issues a fresh code for the same state.
+    const thief = new Browser();
+    for (const [k, v] of copied) if (k === 'gatehouse_oauth') thief.jar('127.0.0.1').set(k, v);
+    const fresh = await thief.navigate(leaving.url, atCallback);
+    expect(fresh.url.searchParams.get('state')).toBe(leaving.url.searchParams.get('state'));
+    const replay = await thief.navigate(fresh.url, atApp);
+    expect(replay.response?.status).toBe(400);
+    expect(thief.jar('127.0.0.1').has('gatehouse_session')).toBe(false);
+  });
+
+  it('keeps the PKCE verifier and nonce out of the browser: the cookie holds only the state (SEC-45)', async () => {
+    const start = await fetch(`${publicUrl}/auth/acme`, { redirect: 'manual' });
+    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    const [flowCookie] = parseSetCookie(start.headers.getSetCookie());
+    expect(decodeURIComponent(flowCookie!.value)).toMatch(new RegExp(`^s:${state}\\.`));
+    const rows = await sql<{ state_hash: string }>(server, 'select state_hash from oauth_flows');
+    expect(rows.map((r) => r.state_hash)).toContain(createHash('sha256').update(state).digest('hex'));
+    expect(JSON.stringify(rows)).not.toContain(state);
   });
 
   it.each([
