@@ -17,6 +17,16 @@ const DEFAULT_RATE_LIMITS: Record<RateLimitName, RateLimit> = {
   login_ip: { points: 30, seconds: 60 },
   login_failed_ip: { points: 10, seconds: 60 },
   login_failed_account: { points: 5, seconds: 300 },
+  // A device that signed in before (OWASP device cookies) is limited on its own, not by the account.
+  login_failed_device: { points: 5, seconds: 300 },
+  // Password checks of one account (or device) running at once (the others wait their turn), so
+  // concurrent guesses cannot all be checked before the first failure is counted. The window
+  // bounds how long a crashed check can hold the turn.
+  login_concurrent: { points: 1, seconds: 10 },
+  // Mails anyone can make us send to an address: at most this many per recipient.
+  lock_mail_account: { points: 1, seconds: 3600 },
+  reset_mail_recipient: { points: 10, seconds: 86_400 },
+  verification_mail_recipient: { points: 10, seconds: 86_400 },
   register_ip: { points: 10, seconds: 60 },
   password_reset_ip: { points: 5, seconds: 60 },
   password_reset_email: { points: 5, seconds: 60 },

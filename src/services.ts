@@ -13,7 +13,9 @@ import { ApiTokenService } from './features/api-tokens/api-token.service';
 import { EmailChangeService } from './features/email-change/email-change.service';
 import { EmailVerificationService } from './features/email-verification/email-verification.service';
 import { PasswordChangeService } from './features/password-change/password-change.service';
+import { DeviceTokens } from './features/lockout/device-token';
 import { LockoutService } from './features/lockout/lockout.service';
+import { PasswordAttempts } from './features/lockout/password-attempts';
 import { PasswordResetService } from './features/password-reset/password-reset.service';
 import { RateLimitService } from './features/rate-limits/rate-limit.service';
 import { ReauthenticationService } from './features/reauthentication/reauthentication.service';
@@ -27,6 +29,7 @@ import { OAuthFlowService } from './features/social-login/oauth-flow.service';
 import { SocialAccountService } from './features/social-login/social-accounts.service';
 import { SecurityStateService } from './features/security-state/security-state.service';
 import type { Logger } from './logger';
+import { BackgroundTasks } from './background';
 import { Mailer } from './mail/mailer';
 import { MailOutbox } from './mail/outbox';
 import { DEFAULT_LOCALE } from './mail/templates';
@@ -45,6 +48,9 @@ export interface Services {
    * not have an account).
    */
   inBackground(work: (em: EntityManager) => Promise<void>): void;
+  /** The tasks `inBackground` started, so that shutdown and tests can wait for them. */
+  background: BackgroundTasks;
+  devices: DeviceTokens;
   passwords: PasswordHasher;
   /** Every way to sign in goes through it: first factor, gates, audit, session. */
   signIn: SignInPipeline;
@@ -79,6 +85,7 @@ export interface Services {
 
 export function createServices(config: Config, clock: Clock, logger: Logger, orm: MikroORM): Services {
   const passwords = new PasswordHasher(config.passwordHash);
+  const background = new BackgroundTasks(() => orm.em.fork(), logger);
   const screening = new PasswordScreening(config, logger);
   const rateLimits = new RateLimitService(config, orm.config.get('clientUrl')!, logger);
   const notifications = new DatabaseNotifications({ databaseUrl: orm.config.get('clientUrl')!, logger });
@@ -90,32 +97,29 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const outbox = new MailOutbox(config, logger);
   const mailer = new Mailer(config, outbox);
   const emailTokens = new EmailTokenService(config, clock);
-  const emailVerification = new EmailVerificationService(config, clock, emailTokens, mailer);
+  const emailVerification = new EmailVerificationService(config, clock, emailTokens, mailer, rateLimits);
   const audit = new AuditService(clock, () => orm.em.fork(), logger);
   const lockout = new LockoutService(config, emailTokens, rateLimits, mailer, audit);
-  const reauthentication = new ReauthenticationService(config, clock, passwords, rateLimits);
+  const inBackground = (work: (em: EntityManager) => Promise<void>) => background.run(work);
+  // The moment a lock begins, after answering, like every lookup that must not show in the timing.
+  const attempts = new PasswordAttempts(rateLimits, (email) => inBackground(async (em) => void (await lockout.notifyLocked(em, email, DEFAULT_LOCALE))));
+  const devices = new DeviceTokens(config);
+  const reauthentication = new ReauthenticationService(config, clock, passwords, attempts);
   const apiTokens = new ApiTokenService(config, clock, notifications, users);
   const securityState = new SecurityStateService(config, sessions, emailTokens, apiTokens);
-  const login = new LoginService(passwords, rateLimits, (email) =>
-    // After answering, like every account lookup that must not show in the answer's timing.
-    setImmediate(() => {
-      lockout.notifyLocked(orm.em.fork(), email, DEFAULT_LOCALE).catch((error: unknown) => logger.error({ err: error }, 'lockout notice failed'));
-    }),
-  );
+  const login = new LoginService(passwords, rateLimits, attempts, devices);
   const registration = new RegistrationService(config, clock, passwords, screening, emailVerification, mailer);
   const refreshTokens = new RefreshTokenService(config, clock, accessTokens, sessions);
   const socialAccounts = new SocialAccountService(clock, sessions);
-  const inBackground = (work: (em: EntityManager) => Promise<void>) =>
-    setImmediate(() => {
-      work(orm.em.fork()).catch((error: unknown) => logger.error({ err: error }, 'background task failed'));
-    });
-  const signIn = new SignInPipeline({ config, login, registration, socialAccounts, sessions, refreshTokens, emailVerification, rateLimits, audit, inBackground });
+  const signIn = new SignInPipeline({ config, login, registration, socialAccounts, sessions, refreshTokens, emailVerification, rateLimits, audit, devices, inBackground });
   return {
     config,
     clock,
     logger,
     forkEm: () => orm.em.fork(),
     inBackground,
+    background,
+    devices,
     passwords,
     signIn,
     sessions,
@@ -133,7 +137,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     emailTokens,
     emailVerification,
     securityState,
-    passwordReset: new PasswordResetService(config, clock, passwords, screening, emailTokens, securityState, mailer),
+    passwordReset: new PasswordResetService(config, clock, passwords, screening, emailTokens, securityState, mailer, rateLimits),
     passwordChange: new PasswordChangeService(reauthentication, passwords, screening, securityState, mailer),
     emailChange: new EmailChangeService(config, clock, emailTokens, securityState, mailer),
     accountDeletion: new AccountDeletionService(reauthentication, sessions, mailer),

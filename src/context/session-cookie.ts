@@ -59,3 +59,24 @@ export function readSessionCookie(config: Config, req: Request): CookieReading {
   }
   return { state: 'absent' };
 }
+
+const DEVICE_COOKIE = 'gatehouse_device';
+/** Apps that keep no cookies send the device token in this header instead. */
+export const DEVICE_HEADER = 'gatehouse-device';
+
+function deviceCookieName(config: Config, req: Request): string {
+  return isSecureRequest(config, req) ? `__Host-${DEVICE_COOKIE}` : DEVICE_COOKIE;
+}
+
+/** The device token the client presents (cookie, or header for apps), unverified. */
+export function readDeviceToken(config: Config, req: Request): string | null {
+  const header = req.get(DEVICE_HEADER);
+  if (header) return header;
+  const cookie = (req.cookies as Record<string, unknown> | undefined)?.[deviceCookieName(config, req)];
+  return typeof cookie === 'string' ? cookie : null;
+}
+
+/** Remembers the device: HttpOnly like the session cookie, but long-lived and kept across sign-outs. */
+export function setDeviceCookie(config: Config, req: Request, res: Response, token: string, maxAgeSeconds: number): void {
+  res.cookie(deviceCookieName(config, req), token, { ...cookieOptions(config, req), maxAge: maxAgeSeconds * 1000 });
+}

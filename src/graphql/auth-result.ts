@@ -22,6 +22,12 @@ export class AuthSuccess {
 
   @Field(() => Date, { nullable: true })
   accessTokenExpiresAt?: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Apps (SESSION_TOKEN, JWT): send it as the Gatehouse-Device header on later logins, so that failed logins elsewhere cannot lock this device out. Browsers get it as a cookie.',
+  })
+  deviceToken?: string;
 }
 
 export enum PendingStepKind {

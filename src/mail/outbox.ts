@@ -47,6 +47,11 @@ export class MailOutbox {
     this.attempt(mail, 0);
   }
 
+  /** Resolves once no send is in flight (scheduled retries are not waited for). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
   /** Waits for sends in flight (bounded), then drops scheduled retries. */
   async close(timeoutMs = 5_000): Promise<void> {
     this.closed = true;

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller, Context } from '../context/context';
-import { setSessionCookie } from '../context/session-cookie';
+import { readDeviceToken, setDeviceCookie, setSessionCookie } from '../context/session-cookie';
+import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../features/lockout/device-token';
 import { clientAddressKey } from '../features/rate-limits/client-address';
 import type { SessionOrigin } from '../features/sessions/session.service';
 import { localeOf } from '../mail/locale';
@@ -19,7 +20,10 @@ export interface SignInRequest {
   /** Recorded on the session and in the audit trail. */
   origin: SessionOrigin;
   locale: string;
+  /** The device token the client presented (cookie or header), not yet verified. */
+  deviceToken: string | null;
   setSessionCookie(token: string, expires: Date): void;
+  setDeviceCookie(token: string): void;
 }
 
 /** The sign-in request of a GraphQL or redirect-flow context. */
@@ -31,6 +35,8 @@ export function signInRequestOf(ctx: Context): SignInRequest {
     clientKey: clientAddressKey(req),
     origin: { ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
     locale: localeOf(req),
+    deviceToken: readDeviceToken(services.config, req),
     setSessionCookie: (token, expires) => setSessionCookie(services.config, req, res, token, expires),
+    setDeviceCookie: (token) => setDeviceCookie(services.config, req, res, token, DEVICE_TOKEN_LIFETIME_SECONDS),
   };
 }

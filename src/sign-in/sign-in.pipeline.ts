@@ -6,6 +6,7 @@ import { inTransaction } from '../db/transaction';
 import { AuthError } from '../errors';
 import { canonicalEmail } from '../features/account/email';
 import type { AuditService } from '../features/audit/audit.service';
+import type { DeviceTokens } from '../features/lockout/device-token';
 import type { EmailVerificationService } from '../features/email-verification/email-verification.service';
 import type { RateLimitService } from '../features/rate-limits/rate-limit.service';
 import type { CheckedAccount, NewAccount, RegistrationService } from '../features/registration/registration.service';
@@ -29,6 +30,7 @@ export interface SignInPipelineDeps {
   emailVerification: EmailVerificationService;
   rateLimits: RateLimitService;
   audit: AuditService;
+  devices: DeviceTokens;
   /** Runs work after the answer, on an EntityManager of its own. */
   inBackground(work: (em: EntityManager) => Promise<void>): void;
 }
@@ -46,7 +48,7 @@ export class SignInPipeline {
   /** Email and password (`login`). */
   password(req: SignInRequest, credentials: PasswordCredentials, kind: CredentialKind): Promise<SignInResult> {
     return this.audited('LOGIN', req, kind, credentials.email, async () => {
-      const user = await this.deps.login.authenticate(req.em, credentials, req.clientKey);
+      const user = await this.deps.login.authenticate(req.em, credentials, req.clientKey, req.deviceToken);
       return inTransaction(req.em, (tx) => this.finish({ ...req, em: tx }, user, kind));
     });
   }
@@ -91,7 +93,7 @@ export class SignInPipeline {
    */
   async basic(req: SignInRequest, credentials: PasswordCredentials): Promise<User | null> {
     try {
-      const user = await this.deps.login.authenticate(req.em, credentials, req.clientKey);
+      const user = await this.deps.login.authenticate(req.em, credentials, req.clientKey, req.deviceToken);
       if (this.mustVerify(user)) throw new AuthError('UNAUTHENTICATED', { cause: new Error('email not verified') });
       return user;
     } catch (error) {
@@ -123,7 +125,9 @@ export class SignInPipeline {
   /**
    * A brand-new session (never one the client brought, so a planted id is useless: no fixation,
    * SEC-28), the session the request arrived with ended, and the credential the client asked
-   * for, each secret returned exactly once. The caller's transaction commits it all.
+   * for, each secret returned exactly once. The caller's transaction commits it all. The client
+   * also gets a device token for this user (a cookie; apps also get it in the answer), so that
+   * later failures of strangers cannot lock it out (SEC-61).
    */
   private async signIn(req: SignInRequest, user: User, kind: CredentialKind): Promise<AuthSuccess> {
     const { em, caller } = req;
@@ -138,6 +142,9 @@ export class SignInPipeline {
     await em.flush();
     if (kind === CredentialKind.COOKIE) req.setSessionCookie(token!, session.expiresAt);
     if (kind === CredentialKind.SESSION_TOKEN) result.sessionToken = token!;
+    const device = this.deps.devices.issue(user.id);
+    req.setDeviceCookie(device);
+    if (kind !== CredentialKind.COOKIE) result.deviceToken = device;
     return result;
   }
 

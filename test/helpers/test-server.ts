@@ -83,6 +83,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
+/**
+ * Waits until the server has finished everything it started after answering: background tasks
+ * (lookups, notices) and the mail they sent. A negative mail assertion ("nothing was sent") is
+ * only meaningful after this, never after a sleep.
+ */
+export async function settled(server: TestServer): Promise<void> {
+  const { background, outbox } = server.app.services;
+  await background.settled();
+  await outbox.idle();
+}
+
 /** Runs SQL on the server's own database, for arranging and inspecting state directly. */
 export async function sql<T = Record<string, unknown>>(server: TestServer, query: string, params: unknown[] = []): Promise<T[]> {
   return server.orm.em.getConnection().execute<T[]>(query, params);

@@ -6,6 +6,7 @@ import { localeOf } from '../../mail/locale';
 import type { SignInRequest } from '../../sign-in/sign-in-request';
 import type { Services } from '../../services';
 import { authenticated, loadedUser } from '../context';
+import { readDeviceToken } from '../session-cookie';
 import { readAuthorization } from './credential-sources';
 import { requestEm, settle } from './strategy-support';
 
@@ -23,7 +24,7 @@ export function createBasicStrategy(services: Services): Strategy {
       const colon = decoded.indexOf(':');
       if (colon < 0) return null;
       const credentials = { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-      const user = await services.signIn.basic(basicRequest(req), credentials);
+      const user = await services.signIn.basic(basicRequest(req, services), credentials);
       return user && authenticated(loadedUser(user), 'BASIC');
     };
     settle(done, verify());
@@ -53,14 +54,16 @@ export function createTrustedProxyStrategy(services: Services): Strategy {
   });
 }
 
-/** A Basic request as the pipeline sees it: it never signs in a session, so it sets no cookie. */
-function basicRequest(req: Parameters<typeof readAuthorization>[0]): SignInRequest {
+/** A Basic request as the pipeline sees it: it never signs in a session, so it sets no cookie (a device header is honoured). */
+function basicRequest(req: Parameters<typeof readAuthorization>[0], services: Services): SignInRequest {
   return {
     em: requestEm(req)(),
     caller: { kind: 'anonymous' },
     clientKey: clientAddressKey(req),
     origin: { ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
     locale: localeOf(req),
+    deviceToken: readDeviceToken(services.config, req),
     setSessionCookie: () => {},
+    setDeviceCookie: () => {},
   };
 }

@@ -7,9 +7,10 @@ import type { AuditService } from '../audit/audit.service';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
 
 /**
- * Account lockout with notice and self-unlock. Failed logins lock an account through the
- * per-account limit (the lock ends by itself when the window passes; during it even the right
- * password fails). When the lock starts, the owner is mailed a one-time link that lifts it.
+ * Account lockout with notice and self-unlock. Failed logins from unknown devices lock an account
+ * through the per-account limit (the lock ends by itself when the window passes; during it even
+ * the right password fails, except from a device that signed in before: see PasswordAttempts).
+ * When the lock starts, the owner is mailed a one-time link that lifts it.
  */
 export class LockoutService {
   constructor(
@@ -20,10 +21,14 @@ export class LockoutService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Mails the owner of `email` (if there is an active account) an unlock link. */
+  /**
+   * Mails the owner of `email` (if there is an active account) an unlock link, at most once an
+   * hour (lock_mail_account): locks a stranger keeps causing must not flood the owner's mailbox.
+   */
   async notifyLocked(em: EntityManager, email: string, locale: string): Promise<User | null> {
     const user = await em.findOne(User, { email });
     if (!user?.isActive) return null;
+    if (!(await this.limits.allow('lock_mail_account', user.id))) return null;
     const ttl = this.config.rateLimits.limits.login_failed_account.seconds;
     const { token } = await this.tokens.issue(em, user, EmailTokenPurpose.UNLOCK_ACCOUNT, user.email, ttl);
     this.mailer.accountLocked({ email: user.email, locale }, token);

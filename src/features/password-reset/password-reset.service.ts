@@ -7,6 +7,7 @@ import type { Mailer } from '../../mail/mailer';
 import { assertPasswordAcceptable } from '../account/password-policy';
 import type { PasswordScreening } from '../account/password-screening';
 import type { EmailTokenService } from '../account-emails/email-token.service';
+import type { RateLimitService } from '../rate-limits/rate-limit.service';
 import type { SecurityStateService } from '../security-state/security-state.service';
 import { inTransaction } from '../../db/transaction';
 
@@ -20,15 +21,18 @@ export class PasswordResetService {
     private readonly tokens: EmailTokenService,
     private readonly securityState: SecurityStateService,
     private readonly mailer: Mailer,
+    private readonly limits: RateLimitService,
   ) {}
 
   /**
    * Mails a reset link to the account with this canonical address, if there is an active one,
-   * to the address as stored (never as typed). Earlier reset links stop working.
+   * to the address as stored (never as typed), at most RATE_LIMIT_RESET_MAIL_RECIPIENT times a
+   * day (anyone can ask; no one may flood a mailbox). Earlier reset links stop working.
    */
   async sendResetLink(em: EntityManager, email: string, locale: string): Promise<void> {
     const user = await em.findOne(User, { email });
     if (!user?.isActive) return;
+    if (!(await this.limits.allow('reset_mail_recipient', user.email))) return;
     const { token } = await this.tokens.issue(em, user, EmailTokenPurpose.RESET_PASSWORD, user.email, this.config.accountEmails.resetTokenTtlSeconds);
     this.mailer.passwordReset({ email: user.email, locale }, token);
   }

@@ -40,19 +40,68 @@ export class RateLimitService {
     };
   }
 
-  /**
-   * Uses one point of `name` for `key`, or throws RATE_LIMITED with the seconds to wait.
-   * `onFirstRejection` runs once per window, when the limit is first hit (to notify a lockout).
-   */
-  async consume(name: RateLimitName, key: string, onFirstRejection?: () => void): Promise<void> {
+  /** Uses one point of `name` for `key`, or throws RATE_LIMITED with the seconds to wait. */
+  async consume(name: RateLimitName, key: string): Promise<void> {
     const limiter = this.limiters.get(name);
     if (!limiter) return;
     try {
       await limiter.consume(key);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      if (rejection.consumedPoints === limiter.points + 1) onFirstRejection?.();
       throw limited(rejection);
+    }
+  }
+
+  /** Throws RATE_LIMITED while `key` has used up `name` (a lock), without using a point. */
+  async assertNotExhausted(name: RateLimitName, key: string): Promise<void> {
+    const limiter = this.limiters.get(name);
+    const state = limiter ? await limiter.get(key) : null;
+    if (limiter && state && state.consumedPoints >= limiter.points) throw limited(state);
+  }
+
+  /**
+   * Counts one event (a failure) after the fact. True when this very event used the last point:
+   * the moment a lock begins, which happens once per window.
+   */
+  async record(name: RateLimitName, key: string): Promise<boolean> {
+    const limiter = this.limiters.get(name);
+    if (!limiter) return false;
+    try {
+      return (await limiter.consume(key)).consumedPoints === limiter.points;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return false; // already locked by a racing failure
+      throw rejection;
+    }
+  }
+
+  /**
+   * Takes a point if one is left, else leaves the count as it was: a counting semaphore over the
+   * store (a refused attempt's increment is undone, so only holders stay counted; each holder
+   * gives its point back with `reward`).
+   */
+  async tryAcquire(name: RateLimitName, key: string): Promise<boolean> {
+    const limiter = this.limiters.get(name);
+    if (!limiter) return true;
+    try {
+      await limiter.consume(key);
+      return true;
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      await limiter.reward(key, 1);
+      return false;
+    }
+  }
+
+  /** Uses a point if one is left: for work that is skipped, not refused, beyond a limit (mail caps). */
+  async allow(name: RateLimitName, key: string): Promise<boolean> {
+    const limiter = this.limiters.get(name);
+    if (!limiter) return true;
+    try {
+      await limiter.consume(key);
+      return true;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return false;
+      throw rejection;
     }
   }
 

@@ -6,7 +6,7 @@ import type { PasswordHasher } from '../../crypto/password';
 import { Session } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
 import { assertPasswordNotOversized } from '../account/password-policy';
-import type { RateLimitService } from '../rate-limits/rate-limit.service';
+import type { PasswordAttempts } from '../lockout/password-attempts';
 
 /**
  * Step-up checks before sensitive changes (ASVS 7.5.1): the caller signed in recently, or proves
@@ -17,7 +17,7 @@ export class ReauthenticationService {
     private readonly config: Pick<Config, 'reauthWindowSeconds'>,
     private readonly clock: Clock,
     private readonly passwords: PasswordHasher,
-    private readonly limits: RateLimitService,
+    private readonly attempts: PasswordAttempts,
   ) {}
 
   /** Checks the caller's password and records the proof on their session, if they have one. */
@@ -35,12 +35,11 @@ export class ReauthenticationService {
     if (age > this.config.reauthWindowSeconds * 1000) throw new AuthError(ErrorCode.REAUTH_REQUIRED);
   }
 
-  /** Checks the signed-in user's password; a wrong one counts toward the account's login throttle. */
+  /** Checks the signed-in user's password; a wrong one counts toward the account's lockout (SEC-06). */
   async verifyPassword(caller: AuthenticatedCaller, password: string, field = 'password'): Promise<void> {
     assertPasswordNotOversized(password, field);
-    await this.limits.consume('login_failed_account', caller.user.email);
-    const ok = await this.passwords.verifyOrDummy(caller.user.passwordHash, password);
-    if (ok) await this.limits.reward('login_failed_account', caller.user.email);
+    const { user } = caller;
+    const ok = await this.attempts.check({ kind: 'account', email: user.email }, () => this.passwords.verifyOrDummy(user.passwordHash, password));
     if (!ok) throw new AuthError(ErrorCode.INVALID_CREDENTIALS, { field, message: 'The password is not correct.' });
   }
 }

@@ -4,6 +4,8 @@ import { User } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
 import { parseEmail } from '../account/email';
 import { assertPasswordNotOversized } from '../account/password-policy';
+import type { DeviceTokens } from '../lockout/device-token';
+import type { AttemptScope, PasswordAttempts } from '../lockout/password-attempts';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
 
 export interface PasswordCredentials {
@@ -16,8 +18,8 @@ export class LoginService {
   constructor(
     private readonly passwords: PasswordHasher,
     private readonly limits: RateLimitService,
-    /** Told when an account is first locked by failed logins (mails its owner an unlock link). */
-    private readonly onAccountLocked: (email: string) => void = () => {},
+    private readonly attempts: PasswordAttempts,
+    private readonly devices: DeviceTokens,
   ) {}
 
   /**
@@ -26,23 +28,24 @@ export class LoginService {
    * one argon2 verification and end in the same error, so none can be told apart (SEC-08/09).
    * Upgrades the stored hash when the configured parameters changed.
    *
-   * Throttled per client address and per account (keyed on the address typed, whether or not an
-   * account has it, so throttling reveals nothing, SEC-14). A failure point is taken before the
-   * password is checked and given back on success: concurrent guesses cannot slip past the limit
-   * together, and the limit holds even with the right password (SEC-10, SEC-13).
+   * Throttled per client address and, by the lockout rules (PasswordAttempts), per account: keyed
+   * on the address typed, whether or not an account has it, so throttling reveals nothing
+   * (SEC-14). A client presenting a device token of this very account signed in here before: its
+   * failures count per device instead, and the account's lock does not stop it (SEC-61).
    */
-  async authenticate(em: EntityManager, input: PasswordCredentials, clientKey: string): Promise<User> {
+  async authenticate(em: EntityManager, input: PasswordCredentials, clientKey: string, deviceToken: string | null = null): Promise<User> {
     assertPasswordNotOversized(input.password);
     const email = parseEmail(input.email);
     await this.limits.consume('login_ip', clientKey);
-    await this.limits.consume('login_failed_ip', clientKey);
-    await this.limits.consume('login_failed_account', email, () => this.onAccountLocked(email));
+    await this.limits.assertNotExhausted('login_failed_ip', clientKey);
     const user = await em.findOne(User, { email });
-    const ok = await this.passwords.verifyOrDummy(user?.passwordHash, input.password);
-    if (!user || !ok || !user.isActive) throw new AuthError(ErrorCode.INVALID_CREDENTIALS);
-    await this.limits.reward('login_failed_ip', clientKey);
-    await this.limits.reward('login_failed_account', email);
-
+    const device = this.devices.read(deviceToken);
+    const scope: AttemptScope = device && user && device.userId === user.id ? { kind: 'device', nonce: device.nonce } : { kind: 'account', email };
+    const ok = await this.attempts.check(scope, async () => (await this.passwords.verifyOrDummy(user?.passwordHash, input.password)) && Boolean(user?.isActive));
+    if (!ok || !user) {
+      await this.limits.record('login_failed_ip', clientKey);
+      throw new AuthError(ErrorCode.INVALID_CREDENTIALS);
+    }
     if (this.passwords.needsRehash(user.passwordHash!)) {
       user.passwordHash = await this.passwords.hash(input.password);
     }

@@ -7,7 +7,7 @@ import { GOOD_PASSWORD, registerUser, uniqueEmail, whoAmI } from '../../helpers/
 import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
 import { Mailbox } from '../../helpers/mailbox';
-import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
+import { settled, sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
 const FRONTEND = 'https://app.example.com';
 const clock = new FakeClock();
@@ -94,7 +94,7 @@ describe('email verification (optional mode)', () => {
     const firstMail = await mailbox.waitFor(email, VERIFY);
     const resend = await client.request(RequestEmailVerificationDocument, {});
     expect(resend.data?.requestEmailVerification, resend.text).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled(server);
     expect(mailbox.for(email)).toHaveLength(1);
 
     clock.advance(61);
@@ -108,7 +108,7 @@ describe('email verification (optional mode)', () => {
     const nobody = uniqueEmail('nobody');
     const response = await anonymous().request(RequestEmailVerificationDocument, { email: nobody });
     expect(response.data?.requestEmailVerification).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled(server);
     expect(mailbox.for(nobody)).toEqual([]);
   });
 

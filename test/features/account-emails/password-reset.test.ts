@@ -6,7 +6,7 @@ import { errorCode, type GraphQLResponse, TestClient } from '../../helpers/clien
 import { FakeClock } from '../../helpers/clock';
 import { eventually } from '../../helpers/eventually';
 import { Mailbox } from '../../helpers/mailbox';
-import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
+import { settled, sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
 const clock = new FakeClock();
 let mailbox: Mailbox;
@@ -43,7 +43,7 @@ describe('password reset', () => {
     expect(observable(unknown)).toEqual(observable(known));
     const mail = await mailbox.waitFor(email, RESET);
     expect(mail.link!.toString()).toMatch(/^https:\/\/app\.example\.com\/reset-password\?token=gthe_/);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(server);
     expect(mailbox.for(nobody)).toEqual([]);
   });
 
@@ -152,7 +152,7 @@ describe('password reset', () => {
     const email = uniqueEmail();
     try {
       expect((await anonymous().request(RegisterDocument, { input: { email, password: GOOD_PASSWORD } })).data?.register?.__typename).toBe('AuthSuccess');
-      await new Promise((resolve) => setTimeout(resolve, 200)); // the first attempt is refused
+      await settled(server); // the first attempt is refused
     } finally {
       mailbox.accept();
     }

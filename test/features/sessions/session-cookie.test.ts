@@ -17,8 +17,9 @@ afterAll(async () => {
   await Promise.all([server?.close(), secureServer?.close(), proxiedServer?.close()]);
 });
 
+/** The one session cookie a response sets (a sign-in also sets the device cookie, SEC-61). */
 function sessionCookie(setCookies: string[]) {
-  const cookies = parseSetCookie(setCookies, { decodeValues: true });
+  const cookies = parseSetCookie(setCookies, { decodeValues: true }).filter((c) => /gatehouse_session$/.test(c.name));
   expect(cookies).toHaveLength(1);
   return cookies[0]!;
 }
