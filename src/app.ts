@@ -127,6 +127,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       }),
     close: async () => {
       await apollo.stop();
+      await services.background.settled(); // work started after answering (lookups, notices) finishes first
       services.revokedSessions.stop();
       await services.notifications.stop();
       await services.outbox.close();

@@ -41,8 +41,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
 }
 
 /** A MikroORM instance on `url` that knows the committed migrations. */
-export async function connectOrm(url: string, logger?: Logger): Promise<MikroORM> {
-  return MikroORM.init(createOrmOptions(url, await loadMigrations(), logger));
+export async function connectOrm(url: string, logger?: Logger, onQuery?: (sql: string) => void): Promise<MikroORM> {
+  return MikroORM.init(createOrmOptions(url, await loadMigrations(), logger, onQuery));
 }
 
 function redactUrl(url: string): string {

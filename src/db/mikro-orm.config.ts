@@ -9,9 +9,11 @@ import { entities } from './entities';
 export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
 
 /** MikroORM options shared by the server, the CLI and the tests. */
-export function createOrmOptions(clientUrl: string, migrationsList?: MigrationObject[], logger?: Logger): Options {
+export function createOrmOptions(clientUrl: string, migrationsList?: MigrationObject[], logger?: Logger, onQuery?: (sql: string) => void): Options {
   return defineConfig({
     clientUrl,
+    // An observer of every statement sent (the tests count them); the statement is sent unchanged.
+    ...(onQuery ? { onQuery: (sql: string) => (onQuery(sql), sql) } : {}),
     entities,
     extensions: [Migrator],
     // Entities name their column types explicitly, so no metadata scan of source files is needed.

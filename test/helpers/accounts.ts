@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AuthResultFieldsFragment,
+  CreateApiTokenDocument,
   type CredentialKind,
   LoginDocument,
   MeDocument,
@@ -12,6 +13,31 @@ import type { TestServer } from './test-server';
 
 /** Every credential kind that signs a client in. Tests of signed-in behaviour run over each. */
 export const credentialKinds: readonly CredentialKind[] = ['COOKIE', 'SESSION_TOKEN', 'JWT'];
+
+/** Every way a request can be authenticated as a user: the sign-in kinds, API tokens and Basic. */
+export const callerKinds = [...credentialKinds, 'API_TOKEN', 'BASIC'] as const;
+export type CallerKind = (typeof callerKinds)[number];
+
+/**
+ * A new user and a client authenticated as them by `kind`: a sign-in of that credential kind, an
+ * API token (READ and WRITE) created from a cookie session, or Basic with the password on every
+ * request (the server needs AUTH_BASIC_ENABLED=true).
+ */
+export async function signInAs(server: Server, kind: CallerKind, email = uniqueEmail()): Promise<SignedIn> {
+  const signedIn = await registerUser(server, kind === 'API_TOKEN' || kind === 'BASIC' ? 'COOKIE' : kind, email);
+  if (kind === 'API_TOKEN') {
+    const created = await signedIn.client.request(CreateApiTokenDocument, { input: { name: 'caller' } });
+    const client = new TestClient(server.graphqlUrl);
+    client.authorization = `Bearer ${created.data!.createApiToken.token}`;
+    return { ...signedIn, client };
+  }
+  if (kind === 'BASIC') {
+    const client = new TestClient(server.graphqlUrl);
+    client.authorization = `Basic ${Buffer.from(`${email}:${signedIn.password}`).toString('base64')}`;
+    return { ...signedIn, client };
+  }
+  return signedIn;
+}
 
 let counter = 0;
 

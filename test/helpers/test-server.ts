@@ -22,6 +22,8 @@ export interface TestServer {
   orm: MikroORM;
   config: Config;
   databaseUrl: string;
+  /** How many statements the server has sent to PostgreSQL through its ORM so far. */
+  queries(): number;
   close(): Promise<void>;
 }
 
@@ -65,7 +67,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(inject('adminUrl'), inject('templateDatabase')));
   const config = loadConfig(testEnv({ DATABASE_URL: databaseUrl, ...options.env }));
   const logger = createLogger(config, options.logDestination ?? suiteLogDestination());
-  const orm = await connectOrm(databaseUrl, logger);
+  let queries = 0;
+  const orm = await connectOrm(databaseUrl, logger, () => void queries++);
   const app = await createApp({ config, orm, clock: options.clock, logger });
   const port = await app.listen(config.port, '127.0.0.1'); // 0 (any free port) unless the test chose one
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -76,6 +79,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     orm,
     config,
     databaseUrl,
+    queries: () => queries,
     async close() {
       await app.close();
       await orm.close(true);

@@ -2,7 +2,7 @@ import type { MailTemplates } from './types';
 
 const IF_NOT_YOU = 'If this was not you, you can ignore this message.';
 
-/** English, the shipped locale. Another locale is another file of this shape. */
+/** English, the default locale. Another locale is another file of this shape (see de.ts). */
 export const en: MailTemplates = {
   verifyEmail: ({ product, link, code, linkHours, codeMinutes }) => ({
     subject: `Confirm your email address for ${product}`,
@@ -58,7 +58,7 @@ export const en: MailTemplates = {
   accountLocked: ({ product, link, minutes }) => ({
     subject: `Your ${product} account was locked after failed sign-ins`,
     paragraphs: [
-      `Someone tried to sign in to your ${product} account with wrong passwords several times, so signing in is blocked for ${minutes} minutes.`,
+      `Someone tried to sign in to your ${product} account with wrong passwords several times, so signing in is blocked for ${minutes} minutes, except on devices where you have signed in before.`,
       'If it was you, open the link below to unlock it now. If not, your password held; consider changing it.',
     ],
     action: { label: 'Unlock my account', url: link },

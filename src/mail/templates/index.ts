@@ -1,10 +1,11 @@
+import { de } from './de';
 import { en } from './en';
 import type { MailTemplates } from './types';
 
 export type { MailTemplates } from './types';
 
 /** The shipped locales. Add one by adding a file like en.ts and listing it here. */
-const LOCALES: Record<string, MailTemplates> = { en };
+const LOCALES: Record<string, MailTemplates> = { en, de };
 export const DEFAULT_LOCALE = 'en';
 
 export function templatesFor(locale: string): MailTemplates {

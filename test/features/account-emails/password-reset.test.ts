@@ -34,6 +34,16 @@ async function resetLink(email: string, n = 1): Promise<string> {
 }
 
 describe('password reset', () => {
+  it('mails in the language the browser prefers among those shipped, English otherwise', async () => {
+    const { email } = await registerUser(server);
+    await anonymous().request(RequestPasswordResetDocument, { email }, { headers: { 'accept-language': 'fr-CH, fr;q=0.9, de;q=0.8, en;q=0.5' } });
+    const german = await mailbox.waitFor(email, /Passwort zurück/);
+    expect(german.text).toContain('Neues Passwort wählen');
+    const other = (await registerUser(server)).email;
+    await anonymous().request(RequestPasswordResetDocument, { email: other }, { headers: { 'accept-language': 'fr' } });
+    expect((await mailbox.waitFor(other, RESET)).text).toContain('Choose a new password');
+  });
+
   it('answers a known and an unknown address identically and mails only the known one (SEC-20)', async () => {
     const { email } = await registerUser(server);
     const nobody = uniqueEmail('nobody');

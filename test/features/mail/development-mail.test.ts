@@ -38,9 +38,15 @@ describe('mail locale', () => {
     [undefined, 'en'],
     ['en-GB,en;q=0.9', 'en'],
     ['fr-CH, fr;q=0.9, en;q=0.8', 'en'],
-    ['de', 'en'],
+    ['de', 'de'],
+    ['de-CH', 'de'],
+    ['fr-CH, fr;q=0.9, de;q=0.5, en;q=0.3', 'de'],
+    ['en;q=0.5, de;q=0.9', 'de'],
+    ['de;q=0.4, en;q=0.8', 'en'],
+    ['de;q=0, fr', 'en'],
+    ['fr', 'en'],
     ['garbage;;q=x', 'en'],
-  ])('Accept-Language %s selects %s (English is shipped; others fall back)', (header, locale) => {
+  ])('Accept-Language %s selects %s (English and German ship; others fall back to English)', (header, locale) => {
     expect(negotiateLocale(header)).toBe(locale);
   });
 });

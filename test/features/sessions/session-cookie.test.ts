@@ -138,16 +138,21 @@ describe('session tokens', () => {
 });
 
 describe('session fixation (SEC-28)', () => {
-  it('a planted cookie is useless: login issues a new session id and the planted one never signs in', async () => {
+  it('a planted cookie is useless: a real session planted in the victim’s browser is replaced on login and never becomes the victim’s', async () => {
     const { email } = await registerUser(server);
+    // The attacker's own, valid session, planted in the victim's browser.
+    const attacker = await registerUser(server);
+    const planted = attacker.client.cookies.get('gatehouse_session')!;
+    expect(await whoAmI(attacker.client)).toBe(attacker.email);
     const victim = new TestClient(server.graphqlUrl);
-    victim.cookies.set('gatehouse_session', 'attacker-chosen-value');
+    victim.cookies.set('gatehouse_session', planted);
+
     const response = await victim.request(LoginDocument, { input: { email, password: GOOD_PASSWORD } });
-    const issued = sessionCookie(response.setCookies).value;
-    expect(issued).not.toContain('attacker-chosen-value');
-    const attacker = new TestClient(server.graphqlUrl);
-    attacker.cookies.set('gatehouse_session', 'attacker-chosen-value');
-    expect(await whoAmI(attacker)).toBe('UNAUTHENTICATED');
+    expect(response.data?.login?.__typename).toBe('AuthSuccess');
+    expect(sessionCookie(response.setCookies).value).not.toBe(decodeURIComponent(planted));
+    expect(await whoAmI(victim)).toBe(email);
+    // The attacker's copy of the planted value is not signed in as the victim (nor as anyone: its session ended).
+    expect(await whoAmI(attacker.client)).toBe('UNAUTHENTICATED');
   });
 
   it('signing in again replaces the session: the previous id dies', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogoutDocument } from '../../generated/graphql';
-import { credentialKinds, loginUser, refresh, registerUser, whoAmI } from '../../helpers/accounts';
+import { callerKinds, credentialKinds, loginUser, refresh, registerUser, signInAs, whoAmI } from '../../helpers/accounts';
 import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
 import { eventually } from '../../helpers/eventually';
@@ -9,48 +9,57 @@ import { sql, startTestServer, type TestServer } from '../../helpers/test-server
 const clock = new FakeClock();
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ clock });
+  server = await startTestServer({ clock, env: { AUTH_BASIC_ENABLED: 'true' } });
 });
 afterAll(() => server?.close());
 
-describe.each(credentialKinds)('signed in with %s', (kind) => {
+describe.each(callerKinds)('signed in with %s', (kind) => {
+  /** Kinds whose credential is a session of ours (Basic proves the password on each request; an API token is its own credential). */
+  const session = (credentialKinds as readonly string[]).includes(kind);
+
   it('me answers the user; null only when no credential is sent', async () => {
-    const { client, email } = await registerUser(server, kind);
+    const { client, email } = await signInAs(server, kind);
     expect(await whoAmI(client)).toBe(email);
     expect(await whoAmI(new TestClient(server.graphqlUrl))).toBeNull();
   });
 
-  it('logout ends the session: the credential replayed is UNAUTHENTICATED (SEC-30)', async () => {
-    const { client } = await registerUser(server, kind);
+  it('logout ends the credential the request came with: replayed, it is UNAUTHENTICATED (SEC-30)', async () => {
+    const { client, email } = await signInAs(server, kind);
     const stolen = client.clone();
     const response = await client.request(LogoutDocument, { everywhere: false });
+    if (kind === 'BASIC') {
+      // Nothing of ours to end: the password itself is the credential.
+      expect(response.data?.logout).toBe(false);
+      expect(await whoAmI(stolen)).toBe(email);
+      return;
+    }
     expect(response.data?.logout).toBe(true);
     if (kind === 'COOKIE') expect(client.cookies.has('gatehouse_session')).toBe(false); // cleared by the server
     await eventually(async () => expect(await whoAmI(stolen)).toBe('UNAUTHENTICATED'));
     if (kind === 'JWT') expect(errorCode(await refresh(stolen))).toMatch(/UNAUTHENTICATED|REFRESH_TOKEN_REUSED/);
   });
 
-  it('logout leaves the user’s other sessions alone', async () => {
-    const { client, email } = await registerUser(server, kind);
-    const other = await loginUser(server, email, kind);
+  it('logout leaves the user’s other credentials alone', async () => {
+    const { client, email } = await signInAs(server, kind);
+    const others = await Promise.all(credentialKinds.map((k) => loginUser(server, email, k)));
     await client.request(LogoutDocument, { everywhere: false });
-    expect(await whoAmI(other.client)).toBe(email);
+    for (const other of others) expect(await whoAmI(other.client)).toBe(email);
   });
 
   it('logout everywhere ends every session of the user, of every kind, and only theirs', async () => {
-    const { client, email } = await registerUser(server, kind);
+    const { client, email } = await signInAs(server, kind);
     const others = await Promise.all(credentialKinds.map((k) => loginUser(server, email, k)));
-    const stranger = await registerUser(server, kind);
+    const stranger = await registerUser(server);
     const response = await client.request(LogoutDocument, { everywhere: true });
     expect(response.data?.logout).toBe(true);
     await eventually(async () => {
-      for (const device of [client, ...others.map((o) => o.client)]) expect(await whoAmI(device)).not.toBe(email);
+      for (const device of [...(session ? [client] : []), ...others.map((o) => o.client)]) expect(await whoAmI(device)).not.toBe(email);
     });
     expect(await whoAmI(stranger.client)).toBe(stranger.email);
   });
 
   it('deactivating the user ends every credential at once (SEC-32)', async () => {
-    const { client, email } = await registerUser(server, kind);
+    const { client, email } = await signInAs(server, kind);
     await sql(server, 'update users set is_active = false where email = ?', [email]);
     await eventually(async () => expect(await whoAmI(client)).toBe('UNAUTHENTICATED'));
   });
@@ -60,6 +69,8 @@ describe.each(credentialKinds)('signed in with %s', (kind) => {
     if (kind === 'COOKIE') forged.cookies.set('gatehouse_session', 's%3Agths_forged.signature');
     if (kind === 'SESSION_TOKEN') forged.authorization = 'Bearer gths_forged';
     if (kind === 'JWT') forged.authorization = 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.';
+    if (kind === 'API_TOKEN') forged.authorization = 'Bearer gthp_forged';
+    if (kind === 'BASIC') forged.authorization = `Basic ${Buffer.from('nobody@example.com:not the password').toString('base64')}`;
     expect(await whoAmI(forged)).toBe('UNAUTHENTICATED');
   });
 });

@@ -6,7 +6,7 @@ import { FakeClock } from '../../helpers/clock';
 import { adminQuery } from '../../helpers/database';
 import { eventually } from '../../helpers/eventually';
 import { Mailbox } from '../../helpers/mailbox';
-import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
+import { settled, sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
 // Callers are resolved from memory: verified JWTs, the sessions and API tokens behind opaque
 // credentials, and their users are cached per instance and kept correct by NOTIFY. These tests
@@ -73,6 +73,48 @@ describe('the users of JWT callers, cached in memory', () => {
     expect(await displayName(onB)).toBe('While away'); // at once, from the database
     await eventually(async () => expect(b.app.services.notifications.isCurrent).toBe(true), 5000);
     expect(await displayName(onB)).toBe('While away');
+  });
+});
+
+describe('served from memory: a warm caller needs no database read at all (SEC-38)', () => {
+  /** A signed-in client of `kind` on `server`, used until its rows are cached. */
+  async function warmCaller(server: TestServer, kind: 'COOKIE' | 'SESSION_TOKEN' | 'JWT' | 'API_TOKEN') {
+    const owner = await registerUser(server, kind === 'API_TOKEN' ? 'COOKIE' : kind);
+    let client = owner.client;
+    if (kind === 'API_TOKEN') {
+      const created = (await owner.client.request(CreateApiTokenDocument, { input: { name: 'cached' } })).data!.createApiToken;
+      client = Object.assign(new TestClient(server.graphqlUrl), { authorization: `Bearer ${created.token}` });
+    }
+    await eventually(async () => {
+      for (let i = 0; i < 2; i++) expect(await whoAmI(client)).toBe(owner.email);
+      await settled(server);
+      const before = server.queries();
+      expect(await whoAmI(client)).toBe(owner.email);
+      expect(server.queries() - before).toBe(0);
+    }, 3000);
+    return { client, email: owner.email };
+  }
+
+  it.each(['COOKIE', 'SESSION_TOKEN', 'JWT', 'API_TOKEN'] as const)('%s: ten requests, no statement sent', async (kind) => {
+    const { client, email } = await warmCaller(a, kind);
+    const before = a.queries();
+    for (let i = 0; i < 10; i++) expect(await whoAmI(client)).toBe(email);
+    expect(a.queries() - before).toBe(0);
+  });
+
+  it('with CALLER_CACHE_SIZE=0 the same requests read the database every time (so the test above can fail)', async () => {
+    const uncached = await startTestServer({ databaseUrl: a.databaseUrl, env: { CALLER_CACHE_SIZE: '0' } });
+    try {
+      for (const kind of ['COOKIE', 'SESSION_TOKEN', 'JWT'] as const) {
+        const { client, email } = await registerUser(uncached, kind);
+        await settled(uncached);
+        const before = uncached.queries();
+        for (let i = 0; i < 10; i++) expect(await whoAmI(client)).toBe(email);
+        expect(uncached.queries() - before, kind).toBeGreaterThanOrEqual(10);
+      }
+    } finally {
+      await uncached.close();
+    }
   });
 });
 
