@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ChangePasswordDocument,
@@ -11,6 +12,7 @@ import {
 } from '../generated/graphql';
 import { GOOD_PASSWORD, loginUser, refresh, registerUser, uniqueEmail, whoAmI } from '../helpers/accounts';
 import { errorCode, TestClient } from '../helpers/client';
+import { eventually } from '../helpers/eventually';
 import { injectFault, literal } from '../helpers/faults';
 import { Mailbox } from '../helpers/mailbox';
 import { sql, startTestServer, type TestServer } from '../helpers/test-server';
@@ -59,6 +61,38 @@ describe('when a statement fails midway, nothing of the change happens (SEC-62)'
     const retried = await anonymous().request(ResetPasswordDocument, { input: { token: token!, newPassword: NEW_PASSWORD } });
     expect(retried.data?.resetPassword, retried.text).toBe(true);
     expect(await whoAmI(client)).toBe('UNAUTHENTICATED');
+  });
+
+  it('resetPassword, the audit’s reproduction: the revocation blocked by a lock and its backend killed leaves the password unchanged', async () => {
+    const { client, email } = await registerUser(server);
+    await anonymous().request(RequestPasswordResetDocument, { email });
+    const { token } = await mailbox.waitFor(email, /Reset your/);
+    const locker = new pg.Client({ connectionString: server.databaseUrl });
+    await locker.connect();
+    let failed;
+    try {
+      await locker.query('begin');
+      await locker.query('lock table sessions in share mode');
+      const pending = anonymous().request(ResetPasswordDocument, { input: { token: token!, newPassword: NEW_PASSWORD } });
+      let pid = 0;
+      await eventually(async () => {
+        const { rows } = await locker.query<{ pid: number }>(
+          // The one backend waiting for a lock: the reset's UPDATE of sessions (the only table locked).
+          `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+        );
+        expect(rows).toHaveLength(1);
+        pid = rows[0]!.pid;
+      }, 5000);
+      await locker.query('select pg_terminate_backend($1)', [pid]);
+      failed = await pending;
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+    expect(errorCode(failed)).toBe('INTERNAL_SERVER_ERROR');
+    expect(await canLogin(email, GOOD_PASSWORD)).toBe(true);
+    expect(await canLogin(email, NEW_PASSWORD)).toBe(false);
+    expect(await whoAmI(client)).toBe(email);
   });
 
   it('changePassword: the password is unchanged and the other sessions stay signed in', async () => {
