@@ -4,13 +4,12 @@ import {
   ChangePasswordDocument,
   ConfirmEmailChangeDocument,
   DeleteAccountDocument,
-  LoginDocument,
   RegisterDocument,
   RequestEmailChangeDocument,
   RequestPasswordResetDocument,
   ResetPasswordDocument,
 } from '../generated/graphql';
-import { GOOD_PASSWORD, loginUser, refresh, registerUser, uniqueEmail, whoAmI } from '../helpers/accounts';
+import { GOOD_PASSWORD, loginUser, refresh, registerUser, uniqueEmail, whoAmI, canLogin as canLoginAs } from '../helpers/accounts';
 import { errorCode, TestClient } from '../helpers/client';
 import { eventually } from '../helpers/eventually';
 import { injectFault, literal } from '../helpers/faults';
@@ -36,8 +35,7 @@ afterAll(async () => {
 
 const NEW_PASSWORD = 'a brand new passphrase';
 const anonymous = () => new TestClient(server.graphqlUrl);
-const canLogin = async (email: string, password: string) =>
-  (await anonymous().request(LoginDocument, { input: { email, password } })).data?.login?.__typename === 'AuthSuccess';
+const canLogin = (email: string, password: string) => canLoginAs(server, email, password);
 /** Session revocations of this user fail, whatever statement makes them. */
 const failRevocations = (userId: string) => injectFault(server, 'sessions', 'update', `new.user_id = ${literal(userId)} and new.revoked_at is not null`);
 

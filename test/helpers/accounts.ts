@@ -93,6 +93,12 @@ export async function loginUser(server: Server, email: string, kind: CredentialK
   return { client, email, password, result };
 }
 
+/** Whether `password` signs `email` in right now, from a new client. */
+export async function canLogin(server: Server, email: string, password: string): Promise<boolean> {
+  const response = await new TestClient(server.graphqlUrl).request(LoginDocument, { input: { email, password } });
+  return response.data?.login?.__typename === 'AuthSuccess';
+}
+
 /**
  * Who the server takes the client for: the email of the signed-in user, `null` (anonymous: no
  * credential sent), or `'UNAUTHENTICATED'` (a credential was sent and refused).

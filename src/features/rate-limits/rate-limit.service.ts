@@ -42,14 +42,8 @@ export class RateLimitService {
 
   /** Uses one point of `name` for `key`, or throws RATE_LIMITED with the seconds to wait. */
   async consume(name: RateLimitName, key: string): Promise<void> {
-    const limiter = this.limiters.get(name);
-    if (!limiter) return;
-    try {
-      await limiter.consume(key);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      throw limited(rejection);
-    }
+    const used = await this.use(name, key);
+    if (used && !used.ok) throw limited(used.res);
   }
 
   /** Throws RATE_LIMITED while `key` has used up `name` (a lock), without using a point. */
@@ -61,17 +55,12 @@ export class RateLimitService {
 
   /**
    * Counts one event (a failure) after the fact. True when this very event used the last point:
-   * the moment a lock begins, which happens once per window.
+   * the moment a lock begins, which happens once per window (a racing failure past the limit
+   * finds it already locked).
    */
   async record(name: RateLimitName, key: string): Promise<boolean> {
-    const limiter = this.limiters.get(name);
-    if (!limiter) return false;
-    try {
-      return (await limiter.consume(key)).consumedPoints === limiter.points;
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return false; // already locked by a racing failure
-      throw rejection;
-    }
+    const used = await this.use(name, key);
+    return Boolean(used?.ok && used.res.consumedPoints === used.limiter.points);
   }
 
   /**
@@ -80,28 +69,26 @@ export class RateLimitService {
    * gives its point back with `reward`).
    */
   async tryAcquire(name: RateLimitName, key: string): Promise<boolean> {
-    const limiter = this.limiters.get(name);
-    if (!limiter) return true;
-    try {
-      await limiter.consume(key);
-      return true;
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      await limiter.reward(key, 1);
-      return false;
-    }
+    const used = await this.use(name, key);
+    if (used && !used.ok) await used.limiter.reward(key, 1);
+    return !used || used.ok;
   }
 
   /** Uses a point if one is left: for work that is skipped, not refused, beyond a limit (mail caps). */
   async allow(name: RateLimitName, key: string): Promise<boolean> {
+    const used = await this.use(name, key);
+    return !used || used.ok;
+  }
+
+  /** One atomic use of a point: whether one was left, and the store's answer; null while limits are off. */
+  private async use(name: RateLimitName, key: string): Promise<{ ok: boolean; res: RateLimiterRes; limiter: RateLimiterAbstract } | null> {
     const limiter = this.limiters.get(name);
-    if (!limiter) return true;
+    if (!limiter) return null;
     try {
-      await limiter.consume(key);
-      return true;
+      return { ok: true, res: await limiter.consume(key), limiter };
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return false;
-      throw rejection;
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      return { ok: false, res: rejection, limiter };
     }
   }
 

@@ -4,13 +4,12 @@ import {
   ConfirmEmailChangeDocument,
   CreateApiTokenDocument,
   DeleteAccountDocument,
-  LoginDocument,
   RegisterDocument,
   RequestEmailChangeDocument,
   RequestPasswordResetDocument,
   ResetPasswordDocument,
 } from '../../generated/graphql';
-import { credentialKinds, GOOD_PASSWORD, loginUser, refresh, registerUser, uniqueEmail, whoAmI } from '../../helpers/accounts';
+import { credentialKinds, GOOD_PASSWORD, loginUser, refresh, registerUser, uniqueEmail, whoAmI, canLogin as canLoginAs } from '../../helpers/accounts';
 import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
 import { eventually } from '../../helpers/eventually';
@@ -31,8 +30,7 @@ afterAll(async () => {
 
 const NEW_PASSWORD = 'a brand new passphrase';
 const anonymous = () => new TestClient(server.graphqlUrl);
-const canLogin = async (email: string, password: string) =>
-  (await anonymous().request(LoginDocument, { input: { email, password } })).data?.login?.__typename === 'AuthSuccess';
+const canLogin = (email: string, password: string) => canLoginAs(server, email, password);
 const passwordHashOf = async (email: string) =>
   (await sql<{ password_hash: string }>(server, 'select password_hash from users where email = ?', [email]))[0]?.password_hash;
 
