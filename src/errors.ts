@@ -97,7 +97,6 @@ export class AuthError extends GraphQLError {
   }
 }
 
-
 /**
  * Apollo `formatError`: AuthErrors and request-shape errors keep their code and message;
  * anything else (a bug, a database or driver error) is logged with its cause and masked.

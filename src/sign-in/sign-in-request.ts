@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
 import type { Caller, Context } from '../context/context';
 import { readDeviceToken, setDeviceCookie, setSessionCookie } from '../context/session-cookie';
 import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../features/lockout/device-token';
@@ -28,15 +30,22 @@ export interface SignInRequest {
 
 /** The sign-in request of a GraphQL or redirect-flow context. */
 export function signInRequestOf(ctx: Context): SignInRequest {
-  const { req, res, services } = ctx;
+  return signInRequestFrom(ctx.req, ctx.res, ctx.em, ctx.caller, ctx.services.config);
+}
+
+/**
+ * The sign-in request of an HTTP request. Without a response (Authorization: Basic, checked on
+ * every request and never signing a session in) nothing is handed back.
+ */
+export function signInRequestFrom(req: Request, res: Response | null, em: EntityManager, caller: Caller, config: Config): SignInRequest {
   return {
-    em: ctx.em,
-    caller: ctx.caller,
+    em,
+    caller,
     clientKey: clientAddressKey(req),
     origin: { ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
     locale: localeOf(req),
-    deviceToken: readDeviceToken(services.config, req),
-    setSessionCookie: (token, expires) => setSessionCookie(services.config, req, res, token, expires),
-    setDeviceCookie: (token) => setDeviceCookie(services.config, req, res, token, DEVICE_TOKEN_LIFETIME_SECONDS),
+    deviceToken: readDeviceToken(config, req),
+    setSessionCookie: (token, expires) => res && setSessionCookie(config, req, res, token, expires),
+    setDeviceCookie: (token) => res && setDeviceCookie(config, req, res, token, DEVICE_TOKEN_LIFETIME_SECONDS),
   };
 }

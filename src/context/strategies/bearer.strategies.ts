@@ -32,8 +32,9 @@ export function createApiTokenStrategy(services: Services): Strategy {
 /**
  * `Authorization: Bearer <JWT>`: the signature, algorithm, issuer, audience, type and lifetime
  * are checked locally, the session binding once per token; revocation against the in-memory set
- * of revoked sessions (the database only while that set is not current). The user comes from the caller cache (the database on a
- * miss), so the same user-state checks apply as on every other path.
+ * of revoked sessions (the database only while that set is not current). The user comes from
+ * the caller cache (the database on a miss), so the same user-state checks apply as on every
+ * other path.
  */
 export function createJwtStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {

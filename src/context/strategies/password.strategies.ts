@@ -1,12 +1,9 @@
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { User } from '../../db/entities';
 import { parseEmail } from '../../features/account/email';
-import { clientAddressKey } from '../../features/rate-limits/client-address';
-import { localeOf } from '../../mail/locale';
-import type { SignInRequest } from '../../sign-in/sign-in-request';
+import { signInRequestFrom } from '../../sign-in/sign-in-request';
 import type { Services } from '../../services';
 import { authenticated, loadedUser } from '../context';
-import { readDeviceToken } from '../session-cookie';
 import { readAuthorization } from './credential-sources';
 import { requestEm, settle } from './strategy-support';
 
@@ -24,7 +21,8 @@ export function createBasicStrategy(services: Services): Strategy {
       const colon = decoded.indexOf(':');
       if (colon < 0) return null;
       const credentials = { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-      const user = await services.signIn.basic(basicRequest(req, services), credentials);
+      const request = signInRequestFrom(req, null, requestEm(req)(), { kind: 'anonymous' }, services.config);
+      const user = await services.signIn.basic(request, credentials);
       return user && authenticated(loadedUser(user), 'BASIC');
     };
     settle(done, verify());
@@ -54,16 +52,3 @@ export function createTrustedProxyStrategy(services: Services): Strategy {
   });
 }
 
-/** A Basic request as the pipeline sees it: it never signs in a session, so it sets no cookie (a device header is honoured). */
-function basicRequest(req: Parameters<typeof readAuthorization>[0], services: Services): SignInRequest {
-  return {
-    em: requestEm(req)(),
-    caller: { kind: 'anonymous' },
-    clientKey: clientAddressKey(req),
-    origin: { ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
-    locale: localeOf(req),
-    deviceToken: readDeviceToken(services.config, req),
-    setSessionCookie: () => {},
-    setDeviceCookie: () => {},
-  };
-}

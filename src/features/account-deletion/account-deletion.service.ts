@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthenticatedCaller } from '../../context/context';
 import { User } from '../../db/entities';
+import { inTransaction } from '../../db/transaction';
 import type { Mailer } from '../../mail/mailer';
 import type { ReauthenticationService } from '../reauthentication/reauthentication.service';
 import type { SessionService } from '../sessions/session.service';
-import { inTransaction } from '../../db/transaction';
 
 /** Deleting an account and everything that signs in to it. */
 export class AccountDeletionService {

@@ -6,8 +6,8 @@ import type { Config } from '../../config';
 import { safeEqual } from '../../crypto/constant-time';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { EmailToken, EmailTokenPurpose, type User } from '../../db/entities';
-import { AuthError, ErrorCode } from '../../errors';
 import { inTransaction } from '../../db/transaction';
+import { AuthError, ErrorCode } from '../../errors';
 
 /** Prefix of mailed one-time tokens (verification, reset, email change). */
 export const EMAIL_TOKEN_PREFIX = 'gthe_';

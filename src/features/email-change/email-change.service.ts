@@ -3,11 +3,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import { EmailTokenPurpose, User } from '../../db/entities';
+import { inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
 import type { Mailer } from '../../mail/mailer';
 import type { EmailTokenService } from '../account-emails/email-token.service';
 import type { SecurityStateService } from '../security-state/security-state.service';
-import { inTransaction } from '../../db/transaction';
 
 /** Changing the address: confirmed from the new address, announced to the old one. */
 export class EmailChangeService {

@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthenticatedCaller } from '../../context/context';
 import type { PasswordHasher } from '../../crypto/password';
+import { inTransaction } from '../../db/transaction';
 import type { Mailer } from '../../mail/mailer';
 import { assertPasswordAcceptable } from '../account/password-policy';
 import type { PasswordScreening } from '../account/password-screening';
 import type { ReauthenticationService } from '../reauthentication/reauthentication.service';
 import type { SecurityStateService } from '../security-state/security-state.service';
-import { inTransaction } from '../../db/transaction';
 
 export interface PasswordChange {
   currentPassword: string;

@@ -3,13 +3,13 @@ import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { PasswordHasher } from '../../crypto/password';
 import { EmailTokenPurpose, User } from '../../db/entities';
+import { inTransaction } from '../../db/transaction';
 import type { Mailer } from '../../mail/mailer';
 import { assertPasswordAcceptable } from '../account/password-policy';
 import type { PasswordScreening } from '../account/password-screening';
 import type { EmailTokenService } from '../account-emails/email-token.service';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
 import type { SecurityStateService } from '../security-state/security-state.service';
-import { inTransaction } from '../../db/transaction';
 
 /** Forgotten passwords, to the OWASP Forgot Password cheat sheet. */
 export class PasswordResetService {

@@ -4,9 +4,9 @@ import type { Config } from '../../config';
 import type { AccessTokenSigner, SignedAccessToken } from '../../crypto/jwt';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { RefreshToken, Session } from '../../db/entities';
+import { inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
 import type { SessionService } from './session.service';
-import { inTransaction } from '../../db/transaction';
 
 /** Prefix of opaque refresh tokens. */
 export const REFRESH_TOKEN_PREFIX = 'gthr_';

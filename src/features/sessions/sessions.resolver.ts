@@ -2,15 +2,15 @@ import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context, UserContext } from '../../context/context';
 import { CredentialKind } from '../../db/entities';
 import { AuthResult, AuthSuccess } from '../../graphql/auth-result';
+import { signInRequestOf } from '../../sign-in/sign-in-request';
 import { clientAddressKey } from '../rate-limits/client-address';
 import { LoginInput } from './login.input';
-import { signInRequestOf } from '../../sign-in/sign-in-request';
 import { signOut } from './sign-out';
 
 @Resolver()
 export class SessionsResolver {
   @Mutation(() => AuthResult, { description: 'Signs in with email and password.' })
-  async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<typeof AuthResult> {
+  login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<typeof AuthResult> {
     // Only someone with the password learns that the address is unverified.
     return ctx.services.signIn.password(signInRequestOf(ctx), input, input.credentials ?? CredentialKind.COOKIE);
   }

@@ -15,6 +15,9 @@ export interface NewFlow {
   returnTo: string;
 }
 
+/** What a flow keeps for its callback. */
+export type PendingFlow = Omit<NewFlow, 'state'>;
+
 /** Redirect-flow sign-ins in progress, kept server-side and consumed once. */
 export class OAuthFlowService {
   constructor(private readonly clock: Clock) {}
@@ -38,7 +41,7 @@ export class OAuthFlowService {
    * same state (a copied cookie, a replayed URL) exactly one finds it. Null when there is none,
    * it belongs to another provider or it has expired.
    */
-  async consume(em: EntityManager, provider: string, state: string): Promise<OAuthFlow | null> {
+  async consume(em: EntityManager, provider: string, state: string): Promise<PendingFlow | null> {
     // MikroORM's query builder drops RETURNING from a DELETE, so this one statement is spelled out.
     const rows = await em.execute<{ provider: string; code_verifier: string; nonce: string; return_to: string; expires_at: Date }[]>(
       'delete from oauth_flows where state_hash = ? returning provider, code_verifier, nonce, return_to, expires_at',
@@ -46,6 +49,6 @@ export class OAuthFlowService {
     );
     const row = rows[0];
     if (!row || row.provider !== provider || new Date(row.expires_at) <= this.clock.now()) return null;
-    return Object.assign(new OAuthFlow(), { provider: row.provider, codeVerifier: row.code_verifier, nonce: row.nonce, returnTo: row.return_to });
+    return { provider: row.provider, codeVerifier: row.code_verifier, nonce: row.nonce, returnTo: row.return_to };
   }
 }
