@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import { CredentialKind, type User } from '../db/entities';
-import { inTransaction } from '../db/transaction';
+import { afterCommit, inTransaction } from '../db/transaction';
 import { AuthError } from '../errors';
 import { canonicalEmail } from '../features/account/email';
 import type { AuditService } from '../features/audit/audit.service';
@@ -140,11 +140,14 @@ export class SignInPipeline {
       Object.assign(result, { accessToken: issued.access.token, accessTokenExpiresAt: issued.access.expiresAt, refreshToken: issued.refreshToken });
     }
     await em.flush();
-    if (kind === CredentialKind.COOKIE) req.setSessionCookie(token!, session.expiresAt);
     if (kind === CredentialKind.SESSION_TOKEN) result.sessionToken = token!;
     const device = this.deps.devices.issue(user.id);
-    req.setDeviceCookie(device);
     if (kind !== CredentialKind.COOKIE) result.deviceToken = device;
+    // Cookies name the session, so they are handed out once it is committed.
+    afterCommit(em, () => {
+      if (kind === CredentialKind.COOKIE) req.setSessionCookie(token!, session.expiresAt);
+      req.setDeviceCookie(device);
+    });
     return result;
   }
 
