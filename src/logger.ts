@@ -23,7 +23,30 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
         ],
         censor: '[redacted]',
       },
+      serializers: { err: (error: Error) => withoutSqlValues(pino.stdSerializers.err(error)) },
     },
     destination ?? pino.destination({ dest: 1, sync: false }),
   );
+}
+
+const SQL_STATEMENT = /^(select|insert|update|delete|with)\b/i;
+
+/** The values a failed statement's text and PostgreSQL's detail lines carry, and what replaces them. */
+const VALUES: [RegExp, string][] = [
+  [/'(?:[^']|'')*'/g, '?'], // literals inlined into the statement
+  [/Failing row contains \(.*?\)(?=\s|$)/gs, 'Failing row contains (…)'],
+  [/Key \(([^)]*)\)=\(.*?\)/gs, 'Key ($1)=(…)'],
+];
+
+/**
+ * A driver error's message is the failed statement with its values inlined (MikroORM formats the
+ * query into it), and PostgreSQL's detail repeats the row: a password hash, an address, a PKCE
+ * verifier would reach the log. The statement and the reason stay, for diagnosis; the values go.
+ */
+function withoutSqlValues(error: pino.SerializedError): pino.SerializedError {
+  if (typeof error.message !== 'string' || !SQL_STATEMENT.test(error.message)) return error;
+  for (const [key, value] of Object.entries(error)) {
+    if (typeof value === 'string') error[key] = VALUES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), value);
+  }
+  return error;
 }

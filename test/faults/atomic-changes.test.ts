@@ -151,4 +151,23 @@ describe('when a statement fails midway, nothing of the change happens (SEC-62)'
     const retried = await anonymous().request(RegisterDocument, { input: { email, password: GOOD_PASSWORD } });
     expect(retried.data?.register?.__typename, retried.text).toBe('AuthSuccess');
   });
+
+  it('the failed statement is logged for diagnosis, without the values it carried (SEC-15)', async () => {
+    const lines: string[] = [];
+    const logged = await startTestServer({ env: { LOG_LEVEL: 'error' }, logDestination: { write: (line: string) => void lines.push(line) } });
+    try {
+      const email = uniqueEmail('logged');
+      const fault = await injectFault(logged, 'users', 'insert', `new.email = ${literal(email)}`);
+      const failed = await new TestClient(logged.graphqlUrl).request(RegisterDocument, { input: { email, password: GOOD_PASSWORD } });
+      await fault.remove();
+      expect(errorCode(failed)).toBe('INTERNAL_SERVER_ERROR');
+      const log = lines.join('\n');
+      expect(log).toMatch(/insert into \\"users\\"/); // the statement is there
+      expect(log).toMatch(/injected fault/); // and why it failed
+      expect(log).not.toContain(email);
+      expect(log).not.toContain('$argon2id$');
+    } finally {
+      await logged.close();
+    }
+  });
 });
