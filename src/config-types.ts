@@ -97,6 +97,7 @@ export const RATE_LIMIT_NAMES = [
   'lock_mail_account',
   'reset_mail_recipient',
   'verification_mail_recipient',
+  'notice_mail_recipient',
   'register_ip',
   'password_reset_ip',
   'password_reset_email',

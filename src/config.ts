@@ -27,6 +27,8 @@ const DEFAULT_RATE_LIMITS: Record<RateLimitName, RateLimit> = {
   lock_mail_account: { points: 1, seconds: 3600 },
   reset_mail_recipient: { points: 10, seconds: 86_400 },
   verification_mail_recipient: { points: 10, seconds: 86_400 },
+  // "Someone tried to sign up with your address": registering or moving an account to a taken address.
+  notice_mail_recipient: { points: 5, seconds: 86_400 },
   register_ip: { points: 10, seconds: 60 },
   password_reset_ip: { points: 5, seconds: 60 },
   password_reset_email: { points: 5, seconds: 60 },

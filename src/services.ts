@@ -108,7 +108,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const apiTokens = new ApiTokenService(config, clock, notifications, users);
   const securityState = new SecurityStateService(config, sessions, emailTokens, apiTokens);
   const login = new LoginService(passwords, rateLimits, attempts, devices);
-  const registration = new RegistrationService(config, clock, passwords, screening, emailVerification, mailer);
+  const registration = new RegistrationService(config, clock, passwords, screening, emailVerification, mailer, rateLimits);
   const refreshTokens = new RefreshTokenService(config, clock, accessTokens, sessions);
   const socialAccounts = new SocialAccountService(clock, sessions);
   const signIn = new SignInPipeline({ config, login, registration, socialAccounts, sessions, refreshTokens, emailVerification, rateLimits, audit, devices, inBackground });
@@ -139,7 +139,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     securityState,
     passwordReset: new PasswordResetService(config, clock, passwords, screening, emailTokens, securityState, mailer, rateLimits),
     passwordChange: new PasswordChangeService(reauthentication, passwords, screening, securityState, mailer),
-    emailChange: new EmailChangeService(config, clock, emailTokens, securityState, mailer),
+    emailChange: new EmailChangeService(config, clock, emailTokens, securityState, mailer, rateLimits),
     accountDeletion: new AccountDeletionService(reauthentication, sessions, mailer),
     socialProviders: new SocialProviders(config.social),
     socialAccounts,

@@ -7,6 +7,7 @@ import { inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
 import type { Mailer } from '../../mail/mailer';
 import type { EmailTokenService } from '../account-emails/email-token.service';
+import type { RateLimitService } from '../rate-limits/rate-limit.service';
 import type { SecurityStateService } from '../security-state/security-state.service';
 
 /** Changing the address: confirmed from the new address, announced to the old one. */
@@ -17,6 +18,7 @@ export class EmailChangeService {
     private readonly tokens: EmailTokenService,
     private readonly securityState: SecurityStateService,
     private readonly mailer: Mailer,
+    private readonly limits: RateLimitService,
   ) {}
 
   /**
@@ -27,7 +29,7 @@ export class EmailChangeService {
   async request(em: EntityManager, user: User, newEmail: string, locale: string): Promise<void> {
     if (newEmail === user.email) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'newEmail', message: 'This is already your address.' });
     if (await em.count(User, { email: newEmail })) {
-      this.mailer.signupAttempted({ email: newEmail, locale });
+      if (await this.limits.allow('notice_mail_recipient', newEmail)) this.mailer.signupAttempted({ email: newEmail, locale });
       return;
     }
     const { token } = await this.tokens.issue(em, user, EmailTokenPurpose.CHANGE_EMAIL, newEmail, this.config.accountEmails.emailChangeTokenTtlSeconds);

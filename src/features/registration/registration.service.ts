@@ -11,6 +11,7 @@ import { assertPasswordAcceptable } from '../account/password-policy';
 import type { PasswordScreening } from '../account/password-screening';
 import { parseLabel } from '../account/text';
 import type { EmailVerificationService } from '../email-verification/email-verification.service';
+import type { RateLimitService } from '../rate-limits/rate-limit.service';
 
 export interface NewAccount {
   email: string;
@@ -36,6 +37,7 @@ export class RegistrationService {
     private readonly screening: PasswordScreening,
     private readonly emailVerification: EmailVerificationService,
     private readonly mailer: Mailer,
+    private readonly limits: RateLimitService,
   ) {}
 
   /** Validates and screens the input and hashes the password: the work every registration does. */
@@ -62,10 +64,13 @@ export class RegistrationService {
     return user;
   }
 
-  /** The address has an account: EMAIL_TAKEN, or with mandatory verification a notice to its owner. */
-  taken(em: EntityManager, email: string, locale: string, cause?: unknown): null {
+  /**
+   * The address has an account: EMAIL_TAKEN, or with mandatory verification a notice to its owner
+   * (at most RATE_LIMIT_NOTICE_MAIL_RECIPIENT a day: anyone can make us send it).
+   */
+  async taken(em: EntityManager, email: string, locale: string, cause?: unknown): Promise<null> {
     if (this.config.accountEmails.verification !== 'mandatory') throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email', cause });
-    afterCommit(em, () => this.mailer.signupAttempted({ email, locale }));
+    if (await this.limits.allow('notice_mail_recipient', email)) afterCommit(em, () => this.mailer.signupAttempted({ email, locale }));
     return null;
   }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoginDocument, RequestEmailVerificationDocument, RequestPasswordResetDocument, UnlockAccountDocument } from '../../generated/graphql';
+import { LoginDocument, RequestEmailChangeDocument, RequestEmailVerificationDocument, RequestPasswordResetDocument, UnlockAccountDocument } from '../../generated/graphql';
 import { GOOD_PASSWORD, registerUser, uniqueEmail } from '../../helpers/accounts';
 import { errorCode, TestClient } from '../../helpers/client';
 import { Mailbox } from '../../helpers/mailbox';
@@ -20,6 +20,7 @@ beforeAll(async () => {
     RATE_LIMIT_PASSWORD_RESET_EMAIL: '1000/60',
     RATE_LIMIT_RESET_MAIL_RECIPIENT: '2/86400',
     RATE_LIMIT_VERIFICATION_MAIL_RECIPIENT: '2/86400',
+    RATE_LIMIT_NOTICE_MAIL_RECIPIENT: '2/86400',
     RATE_LIMIT_VERIFICATION_IP: '1000/60',
     EMAIL_RESEND_COOLDOWN_SECONDS: '0',
   };
@@ -150,5 +151,15 @@ describe('mail a stranger can trigger is capped per recipient (SEC-61)', () => {
       await settled(server);
     }
     expect(mailbox.for(email).filter((m) => /Confirm your email/.test(m.subject))).toHaveLength(2);
+  });
+
+  it('at most RATE_LIMIT_NOTICE_MAIL_RECIPIENT "someone tried your address" notices per recipient and day', async () => {
+    const owner = await registerUser(server);
+    const other = await registerUser(server);
+    for (let i = 0; i < 4; i++) {
+      expect((await other.client.request(RequestEmailChangeDocument, { newEmail: owner.email })).data?.requestEmailChange).toBe(true);
+      await settled(server);
+    }
+    expect(mailbox.for(owner.email).filter((m) => /Someone tried/.test(m.subject))).toHaveLength(2);
   });
 });
