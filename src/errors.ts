@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { isUnavailable } from './db/unavailable';
 import { withoutSubmittedValues } from './graphql/safe-messages';
 import type { Logger } from './logger';
 
@@ -21,6 +22,7 @@ const catalog = {
   INSUFFICIENT_SCOPE: { status: 403, message: 'This API token may not do that.' },
   RATE_LIMITED: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
   INTERNAL_SERVER_ERROR: { status: 500, message: 'Something went wrong on our side. Please try again.' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The service is unavailable for a moment. Please try again shortly.' },
   // Outcomes of an operation
   BAD_USER_INPUT: { status: 200, message: 'The input is not valid.' },
   FORBIDDEN: { status: 200, message: 'You are not allowed to do this.' },
@@ -98,8 +100,9 @@ export class AuthError extends GraphQLError {
 }
 
 /**
- * Apollo `formatError`: AuthErrors and request-shape errors keep their code and message;
- * anything else (a bug, a database or driver error) is logged with its cause and masked.
+ * Apollo `formatError`: AuthErrors and request-shape errors keep their code and message; a
+ * database that cannot be used right now is SERVICE_UNAVAILABLE; anything else (a bug, a failed
+ * statement) is logged with its cause and masked as INTERNAL_SERVER_ERROR.
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -116,6 +119,10 @@ export function createFormatError(logger: Logger) {
     // Their messages describe the client's document or variables, never our internals.
     if (!fromExecution && typeof code === 'string' && code in REQUEST_SHAPE_CODES) {
       return { message: withoutSubmittedValues(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code } };
+    }
+    if (isUnavailable(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'a dependency is unavailable');
+      return { message: errorMessages.SERVICE_UNAVAILABLE, path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL request');
     return { message: errorMessages.INTERNAL_SERVER_ERROR, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

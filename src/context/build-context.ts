@@ -1,5 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
+import { isUnavailable } from '../db/unavailable';
+import { AuthError, ErrorCode } from '../errors';
 import type { Services } from '../services';
 import { ANONYMOUS, type Caller, type Context } from './context';
 import { createCallerResolver } from './resolve-caller';
@@ -9,7 +11,14 @@ export function createContextBuilder(orm: MikroORM, services: Services) {
   const resolveCaller = createCallerResolver(services);
   return async ({ req, res }: { req: Request; res: Response }): Promise<Context> => {
     const context = new RequestContext(orm, req, res, services);
-    context.caller = await resolveCaller(context.lazyEm, req, res);
+    try {
+      context.caller = await resolveCaller(context.lazyEm, req, res);
+    } catch (error) {
+      // Apollo answers a failed context with 500 whatever the cause; a database that cannot be
+      // used now is the client's cue to retry (503).
+      if (isUnavailable(error)) throw new AuthError(ErrorCode.SERVICE_UNAVAILABLE, { cause: error });
+      throw error;
+    }
     (req as RequestWithAuth).gatehouseAuth = describeCaller(context.caller);
     return context;
   };

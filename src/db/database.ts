@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { startEmbeddedPostgres } from './embedded';
 import { loadMigrations, migrateUp } from './migrate';
-import { createOrmOptions } from './mikro-orm.config';
+import { createOrmOptions, type OrmExtras } from './mikro-orm.config';
 
 export interface Database {
   orm: MikroORM;
@@ -23,9 +23,11 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     : await startEmbeddedPostgres({ dir: join(config.dataDir, 'postgres'), persistent: true, logger });
   const url = config.databaseUrl ?? embedded!.url;
   try {
-    const orm = await connectOrm(url, logger);
-    const applied = await migrateUp(orm);
+    // Migrations may run long (an index on a big table): on a pool of their own, without timeouts.
+    const migrator = await connectOrm(url, logger);
+    const applied = await migrateUp(migrator).finally(() => migrator.close(true));
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
+    const orm = await connectOrm(url, logger, { timeouts: true });
     return {
       orm,
       description: embedded ? `embedded PostgreSQL in ${join(config.dataDir, 'postgres')}` : redactUrl(url),
@@ -41,8 +43,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
 }
 
 /** A MikroORM instance on `url` that knows the committed migrations. */
-export async function connectOrm(url: string, logger?: Logger, onQuery?: (sql: string) => void): Promise<MikroORM> {
-  return MikroORM.init(createOrmOptions(url, await loadMigrations(), logger, onQuery));
+export async function connectOrm(url: string, logger?: Logger, extras?: OrmExtras): Promise<MikroORM> {
+  return MikroORM.init(createOrmOptions(url, await loadMigrations(), logger, extras));
 }
 
 function redactUrl(url: string): string {

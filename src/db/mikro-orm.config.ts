@@ -8,11 +8,28 @@ import { entities } from './entities';
 /** The migrations folder at the repository root; from src/db/ and from dist/src/db/ alike. */
 export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
 
+/**
+ * Bounds on every database call of the serving connection pool, so that a stopped, frozen or
+ * locked database costs a request seconds, never a hang (SEC-62): a statement runs at most
+ * STATEMENT (server-side), waits for a lock at most LOCK, a connection is made within CONNECT and
+ * taken from the pool within ACQUIRE; READ is the client's own limit on waiting for an answer,
+ * for a server that cannot even enforce its own (frozen). Migrations run without them.
+ */
+export const DATABASE_TIMEOUTS_MS = { statement: 5_000, lock: 3_000, connect: 3_000, acquire: 3_000, read: 6_000 } as const;
+
+export interface OrmExtras {
+  /** An observer of every statement sent (the tests count them); the statement is sent unchanged. */
+  onQuery?: (sql: string) => void;
+  /** Apply DATABASE_TIMEOUTS_MS (the serving pool); off for migrations and tooling. */
+  timeouts?: boolean;
+}
+
 /** MikroORM options shared by the server, the CLI and the tests. */
-export function createOrmOptions(clientUrl: string, migrationsList?: MigrationObject[], logger?: Logger, onQuery?: (sql: string) => void): Options {
+export function createOrmOptions(clientUrl: string, migrationsList?: MigrationObject[], logger?: Logger, extras: OrmExtras = {}): Options {
+  const { onQuery, timeouts } = extras;
+  const t = DATABASE_TIMEOUTS_MS;
   return defineConfig({
     clientUrl,
-    // An observer of every statement sent (the tests count them); the statement is sent unchanged.
     ...(onQuery ? { onQuery: (sql: string) => (onQuery(sql), sql) } : {}),
     entities,
     extensions: [Migrator],
@@ -37,6 +54,12 @@ export function createOrmOptions(clientUrl: string, migrationsList?: MigrationOb
     logger: (message) => logger?.debug({ orm: message }, 'mikro-orm'),
     // knex would print connection errors to the console; route them to our logger.
     driverOptions: {
+      ...(timeouts
+        ? {
+            acquireConnectionTimeout: t.acquire,
+            connection: { statement_timeout: t.statement, lock_timeout: t.lock, connectionTimeoutMillis: t.connect, query_timeout: t.read },
+          }
+        : {}),
       log: {
         warn: (message: unknown) => logger?.warn({ knex: String(message) }, 'database client warning'),
         error: (message: unknown) => logger?.error({ knex: String(message) }, 'database client error'),

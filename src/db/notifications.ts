@@ -2,7 +2,8 @@ import pg from 'pg';
 import type { Logger } from '../logger';
 
 const RECONNECT_MIN_MS = 100;
-const RECONNECT_MAX_MS = 5_000;
+// At most a second between attempts: the listener is back within a second of the database.
+const RECONNECT_MAX_MS = 1_000;
 /**
  * A connection can die without a word (a half-open TCP connection after a network fault): the
  * listener would look current while hearing nothing. A query every few seconds, with a timeout,

@@ -68,7 +68,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config = loadConfig(testEnv({ DATABASE_URL: databaseUrl, ...options.env }));
   const logger = createLogger(config, options.logDestination ?? suiteLogDestination());
   let queries = 0;
-  const orm = await connectOrm(databaseUrl, logger, () => void queries++);
+  const orm = await connectOrm(databaseUrl, logger, { onQuery: () => void queries++, timeouts: true });
   const app = await createApp({ config, orm, clock: options.clock, logger });
   const port = await app.listen(config.port, '127.0.0.1'); // 0 (any free port) unless the test chose one
   const baseUrl = `http://127.0.0.1:${port}`;

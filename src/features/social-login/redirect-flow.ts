@@ -4,7 +4,8 @@ import type { Context } from '../../context/context';
 import { isSecureRequest } from '../../context/session-cookie';
 import { safeEqual } from '../../crypto/constant-time';
 import { CredentialKind } from '../../db/entities';
-import { AuthError } from '../../errors';
+import { isUnavailable } from '../../db/unavailable';
+import { AuthError, ErrorCode, errorMessages, httpStatusOf } from '../../errors';
 import { escapeHtml } from '../../mail/templates/layout';
 import type { Services } from '../../services';
 import { signInRequestOf } from '../../sign-in/sign-in-request';
@@ -92,8 +93,12 @@ export function createRedirectFlowRoutes(services: Services, buildContext: Conte
       const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 400;
       return errorPage(res, status, error.message);
     }
+    if (isUnavailable(error)) {
+      services.logger.warn({ err: error }, 'social sign-in: a dependency is unavailable');
+      return errorPage(res, httpStatusOf(ErrorCode.SERVICE_UNAVAILABLE), errorMessages.SERVICE_UNAVAILABLE);
+    }
     services.logger.error({ err: error }, 'social sign-in error');
-    errorPage(res, 500, 'Something went wrong on our side. Please try again.');
+    errorPage(res, 500, errorMessages.INTERNAL_SERVER_ERROR);
   }
 
   function errorPage(res: Response, status: number, message: string): void {

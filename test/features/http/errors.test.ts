@@ -27,28 +27,34 @@ async function takeDatabaseDown(): Promise<() => Promise<void>> {
 }
 
 describe('when the database is unavailable', () => {
-  it('healthz answers 503, GraphQL answers a masked INTERNAL_SERVER_ERROR, and both recover', async () => {
+  it('healthz answers 503, GraphQL answers SERVICE_UNAVAILABLE without internals, and both recover (SEC-62)', async () => {
     const { client, email } = await registerUser(server);
     expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
 
     const restore = await takeDatabaseDown();
     try {
-      expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(503);
+      const health = await fetch(`${server.baseUrl}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'unavailable', checks: { database: 'unavailable' } });
       const me = await client.request(MeDocument);
-      expect(errorCode(me)).toBe('INTERNAL_SERVER_ERROR');
-      expect(me.errors?.[0]?.message).toBe('Something went wrong on our side. Please try again.');
+      expect(errorCode(me)).toBe('SERVICE_UNAVAILABLE');
+      expect(me.errors?.[0]?.message).toBe('The service is unavailable for a moment. Please try again shortly.');
       expect(me.text).not.toMatch(INTERNALS);
       const login = await new TestClient(server.graphqlUrl).request(LoginDocument, { input: { email, password: GOOD_PASSWORD } });
-      expect(errorCode(login)).toBe('INTERNAL_SERVER_ERROR');
+      expect(errorCode(login)).toBe('SERVICE_UNAVAILABLE');
       // A mutation answers with the code's status, as a query does (SEC-70).
-      expect(me.status).toBe(500);
-      expect(login.status).toBe(500);
+      expect(me.status).toBe(503);
+      expect(login.status).toBe(503);
       expect(login.text).not.toMatch(INTERNALS);
     } finally {
       await restore();
     }
 
-    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+    // Back by itself, without a restart: the listener reconnects within a second of the database.
+    await eventually(async () => {
+      const health = await fetch(`${server.baseUrl}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok', checks: { database: 'ok', listener: 'ok' } });
+    }, 2500);
     expect((await client.request(MeDocument)).data?.me?.email).toBe(email);
   });
 });
