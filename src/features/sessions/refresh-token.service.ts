@@ -50,7 +50,9 @@ export class RefreshTokenService {
       if (!token) return ErrorCode.UNAUTHENTICATED;
       const { session } = token;
       if (claimed === 0) {
-        const sinceUse = now.getTime() - (token.usedAt?.getTime() ?? 0);
+        // Read after the claim: it waited for a rotation in flight to commit, and that rotation's
+        // usedAt is its commit time, so a client retrying during a stall is not taken for a thief.
+        const sinceUse = this.clock.now().getTime() - (token.usedAt?.getTime() ?? 0);
         if (sinceUse > this.config.jwt.refreshReuseGraceSeconds * 1000) {
           await this.sessions.revokeSession(tx, session.id, 'refresh_token_reuse');
         }
@@ -60,6 +62,9 @@ export class RefreshTokenService {
       session.lastSeenAt = now; // refreshing is the activity that keeps a JWT session alive
       const refreshToken = this.addRefreshToken(tx, session);
       await tx.flush();
+      // The grace window runs from when the rotation commits, not from when the request came in
+      // (which, during a database stall, can be long before).
+      await tx.nativeUpdate(RefreshToken, { tokenHash }, { usedAt: this.clock.now() });
       return { session, access: this.signer.sign(session.user.id, session.id, now), refreshToken };
     });
     if (typeof outcome === 'string') throw new AuthError(outcome);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogoutDocument, RefreshTokenDocument } from '../../generated/graphql';
 import { refresh, registerUser, whoAmI } from '../../helpers/accounts';
@@ -55,6 +56,35 @@ describe('refresh tokens', () => {
     expect(errorCode(await use(original))).toBe('REFRESH_TOKEN_REUSED');
     expect(await whoAmI(client)).toBe(email);
     expect((await refresh(client)).data?.refreshToken?.__typename).toBe('AuthSuccess');
+  });
+
+  it('a client retrying during a database stall is not taken for a thief: the grace window runs from the rotation’s commit (SEC-41, SEC-62)', async () => {
+    const stalled = await startTestServer({ databaseUrl: server.databaseUrl, env: { REFRESH_REUSE_GRACE_SECONDS: '1' } });
+    const locker = new pg.Client({ connectionString: server.databaseUrl });
+    await locker.connect();
+    try {
+      const { client } = await registerUser(stalled, 'JWT');
+      const token = client.refreshToken!;
+      const send = () => new TestClient(stalled.graphqlUrl).request(RefreshTokenDocument, { refreshToken: token });
+      // The stall: the rotation claims the token, then waits two seconds on the session's row.
+      await locker.query('begin');
+      await locker.query('lock table sessions in share mode');
+      const first = send();
+      await new Promise((resolve) => setTimeout(resolve, 1_500)); // past the grace window
+      const retry = send(); // the client's retry, waiting on the claimed token
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await locker.query('rollback');
+
+      const rotated = (await first).data?.refreshToken;
+      expect(rotated?.__typename).toBe('AuthSuccess');
+      expect(errorCode(await retry)).toBe('REFRESH_TOKEN_REUSED');
+      // Within the grace window of the commit: the family lives on.
+      const owner = Object.assign(new TestClient(stalled.graphqlUrl), { authorization: `Bearer ${rotated?.__typename === 'AuthSuccess' ? rotated.accessToken : ''}` });
+      expect(await whoAmI(owner)).not.toBe('UNAUTHENTICATED');
+    } finally {
+      await locker.end();
+      await stalled.close();
+    }
   });
 
   it('with REFRESH_REUSE_GRACE_SECONDS=0 any replay ends the family', async () => {
