@@ -5,11 +5,13 @@ const RECONNECT_MIN_MS = 100;
 // At most a second between attempts: the listener is back within a second of the database.
 const RECONNECT_MAX_MS = 1_000;
 /**
- * A connection can die without a word (a half-open TCP connection after a network fault): the
- * listener would look current while hearing nothing. A query every few seconds, with a timeout,
- * turns that silence into a loss, so the caches stop answering and the database is asked.
+ * A connection can die or freeze without a word (a half-open TCP connection, a stalled database):
+ * the listener would look current while hearing nothing, and the caches would answer from what
+ * they last heard. A query every second, answered within a second, turns that silence into a
+ * loss within two seconds at most; the caches then stop answering and the database is asked.
  */
-const HEARTBEAT_MS = 5_000;
+const HEARTBEAT_MS = 1_000;
+const CONNECT_TIMEOUT_MS = 3_000;
 
 export interface DatabaseNotificationsOptions {
   databaseUrl: string;
@@ -74,6 +76,7 @@ export class DatabaseNotifications {
       application_name: 'gatehouse-notifications',
       keepAlive: true,
       query_timeout: HEARTBEAT_MS,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));

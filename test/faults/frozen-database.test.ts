@@ -1,6 +1,7 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument } from '../generated/graphql';
-import { GOOD_PASSWORD, registerUser } from '../helpers/accounts';
+import { GOOD_PASSWORD, registerUser, whoAmI } from '../helpers/accounts';
 import { errorCode, TestClient } from '../helpers/client';
 import { eventually } from '../helpers/eventually';
 import { type OwnCluster, startOwnCluster } from '../helpers/own-cluster';
@@ -52,5 +53,36 @@ describe('a frozen database (SEC-62)', () => {
       expect(login.data?.login?.__typename).toBe('AuthSuccess');
       expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
     }, 10_000, 200);
+  });
+});
+
+describe('a frozen listener (SEC-38, SEC-62)', () => {
+  it('a credential revoked while every instance’s LISTEN connection is frozen is refused within two seconds', async () => {
+    const other = await startTestServer({ databaseUrl: cluster.databaseUrl });
+    const admin = new pg.Client({ connectionString: cluster.databaseUrl });
+    await admin.connect();
+    const listeners: number[] = [];
+    try {
+      const { client, email, result } = await registerUser(server, 'JWT');
+      const onOther = client.clone(other.graphqlUrl);
+      expect(await whoAmI(client)).toBe(email); // verified and cached on both
+      expect(await whoAmI(onOther)).toBe(email);
+      const { rows } = await admin.query<{ pid: number }>(`select pid from pg_stat_activity where application_name = 'gatehouse-notifications'`);
+      listeners.push(...rows.map((r) => r.pid));
+      expect(listeners.length).toBeGreaterThanOrEqual(2);
+      for (const pid of listeners) process.kill(pid, 'SIGSTOP');
+
+      await admin.query(`update sessions set revoked_at = now() where id = $1`, [result.session.id]); // an operator's revocation
+      const started = Date.now();
+      await eventually(async () => {
+        expect(await whoAmI(client)).toBe('UNAUTHENTICATED');
+        expect(await whoAmI(onOther)).toBe('UNAUTHENTICATED');
+      }, 2_500, 50);
+      expect(Date.now() - started).toBeLessThan(2_500);
+    } finally {
+      for (const pid of listeners) process.kill(pid, 'SIGCONT');
+      await admin.end();
+      await other.close();
+    }
   });
 });
