@@ -97,13 +97,15 @@ export class MailOutbox {
 
   /**
    * Development without SMTP, like Django's console backend: the message is written as an .eml
-   * file under the data dir and its text is logged, so a developer can follow the links.
+   * file under the data dir and, in development only, its text is logged, so a developer can
+   * follow the links. Anywhere else the log gets the file's name, never a one-time link.
    */
   private writeDevelopmentCopy(mail: OutgoingMail, info: { message?: Buffer; messageId: string }): void {
     const dir = join(this.config.dataDir, 'mail');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.kind}.eml`);
     writeFileSync(file, info.message!, { mode: 0o600 });
-    this.logger.info({ to: mail.to, subject: mail.subject, file, text: mail.text }, 'development mail (no SMTP_URL): written to file');
+    const text = this.config.env === 'development' ? { text: mail.text } : {};
+    this.logger.info({ to: mail.to, subject: mail.subject, file, ...text }, 'development mail (no SMTP_URL): written to file');
   }
 }

@@ -30,6 +30,22 @@ describe('mail without SMTP_URL (development)', () => {
     expect(mail.text).toMatch(/http:\/\/localhost:3000\/verify-email\?token=gthe_/);
     expect(mail.html).toMatch(/<a href="http:\/\/localhost:3000\/verify-email\?token=gthe_/);
     expect(lines.join('\n')).toContain(file);
+    // Under NODE_ENV=test (or production) the log never carries the one-time link.
+    expect(lines.join('\n')).not.toContain(new URL(mail.text!.match(/http:\/\/\S+/)![0]).searchParams.get('token')!);
+  });
+
+  it('in development the log also carries the text, links included, for a developer to follow', async () => {
+    const devLines: string[] = [];
+    const dev = await startTestServer({
+      env: { NODE_ENV: 'development', PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_ITERATIONS: '2', LOG_LEVEL: 'info' },
+      logDestination: { write: (line: string) => void devLines.push(line) },
+    });
+    try {
+      await registerUser(dev);
+      await eventually(async () => expect(devLines.join('\n')).toMatch(/"text":"[^"]*verify-email\?token=gthe_/), 3000);
+    } finally {
+      await dev.close();
+    }
   });
 });
 
