@@ -42,21 +42,12 @@ export interface Services {
   logger: Logger;
   /** A fresh EntityManager, for work that outlives a request. */
   forkEm(): EntityManager;
-  /**
-   * Runs work after the answer, on its own EntityManager; failures are logged. For work the
-   * answer must not depend on, even through its timing (lookups of an address that may or may
-   * not have an account).
-   */
-  inBackground(work: (em: EntityManager) => Promise<void>): void;
-  /** The tasks `inBackground` started, so that shutdown and tests can wait for them. */
+  /** Work run after the answer (see BackgroundTasks); shutdown and tests wait for it. */
   background: BackgroundTasks;
-  devices: DeviceTokens;
   passwords: PasswordHasher;
   /** Every way to sign in goes through it: first factor, gates, audit, session. */
   signIn: SignInPipeline;
   sessions: SessionService;
-  login: LoginService;
-  registration: RegistrationService;
   accessTokens: AccessTokenSigner;
   refreshTokens: RefreshTokenService;
   /** The LISTEN connection behind the revoked-session set and the caller caches; app.ts starts it. */
@@ -100,9 +91,8 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const emailVerification = new EmailVerificationService(config, clock, emailTokens, mailer, rateLimits);
   const audit = new AuditService(clock, () => orm.em.fork(), logger);
   const lockout = new LockoutService(config, emailTokens, rateLimits, mailer, audit);
-  const inBackground = (work: (em: EntityManager) => Promise<void>) => background.run(work);
   // The moment a lock begins, after answering, like every lookup that must not show in the timing.
-  const attempts = new PasswordAttempts(rateLimits, (email) => inBackground(async (em) => void (await lockout.notifyLocked(em, email, DEFAULT_LOCALE))));
+  const attempts = new PasswordAttempts(rateLimits, (email) => background.run(async (em) => void (await lockout.notifyLocked(em, email, DEFAULT_LOCALE))));
   const devices = new DeviceTokens(config);
   const reauthentication = new ReauthenticationService(config, clock, passwords, attempts);
   const apiTokens = new ApiTokenService(config, clock, notifications, users);
@@ -111,20 +101,16 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const registration = new RegistrationService(config, clock, passwords, screening, emailVerification, mailer, rateLimits);
   const refreshTokens = new RefreshTokenService(config, clock, accessTokens, sessions);
   const socialAccounts = new SocialAccountService(clock, sessions);
-  const signIn = new SignInPipeline({ config, login, registration, socialAccounts, sessions, refreshTokens, emailVerification, rateLimits, audit, devices, inBackground });
+  const signIn = new SignInPipeline({ config, login, registration, socialAccounts, sessions, refreshTokens, emailVerification, rateLimits, audit, devices, background });
   return {
     config,
     clock,
     logger,
     forkEm: () => orm.em.fork(),
-    inBackground,
     background,
-    devices,
     passwords,
     signIn,
     sessions,
-    login,
-    registration,
     accessTokens,
     refreshTokens,
     notifications,

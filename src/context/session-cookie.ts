@@ -62,7 +62,7 @@ export function readSessionCookie(config: Config, req: Request): CookieReading {
 
 const DEVICE_COOKIE = 'gatehouse_device';
 /** Apps that keep no cookies send the device token in this header instead. */
-export const DEVICE_HEADER = 'gatehouse-device';
+const DEVICE_HEADER = 'gatehouse-device';
 
 function deviceCookieName(config: Config, req: Request): string {
   return isSecureRequest(config, req) ? `__Host-${DEVICE_COOKIE}` : DEVICE_COOKIE;

@@ -1,5 +1,4 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import { CredentialKind, type User } from '../db/entities';
 import { afterCommit, inTransaction } from '../db/transaction';
@@ -16,6 +15,7 @@ import type { SessionService } from '../features/sessions/session.service';
 import type { ProviderIdentity, SocialProvider } from '../features/social-login/providers';
 import type { SocialAccountService } from '../features/social-login/social-accounts.service';
 import { AuthSuccess, type PendingStep, pendingStep, PendingStepKind } from '../graphql/auth-result';
+import type { BackgroundTasks } from '../background';
 import type { SignInRequest } from './sign-in-request';
 
 export type SignInResult = AuthSuccess | PendingStep;
@@ -31,8 +31,8 @@ export interface SignInPipelineDeps {
   rateLimits: RateLimitService;
   audit: AuditService;
   devices: DeviceTokens;
-  /** Runs work after the answer, on an EntityManager of its own. */
-  inBackground(work: (em: EntityManager) => Promise<void>): void;
+  /** Work run after the answer, on an EntityManager of its own. */
+  background: BackgroundTasks;
 }
 
 /**
@@ -66,7 +66,7 @@ export class SignInPipeline {
       await this.deps.rateLimits.consume('register_ip', req.clientKey);
       const account = await this.deps.registration.check(input);
       if (this.mandatoryVerification) {
-        this.deps.inBackground((em) => this.createAccount({ ...req, em }, account, null).then(() => {}));
+        this.deps.background.run((em) => this.createAccount({ ...req, em }, account, null).then(() => {}));
         return pendingStep(PendingStepKind.VERIFY_EMAIL);
       }
       return (await this.createAccount(req, account, kind)) ?? pendingStep(PendingStepKind.VERIFY_EMAIL);

@@ -21,7 +21,7 @@ export class EmailVerificationResolver {
     const address = email === null || email === undefined ? null : parseEmail(email);
     if (!signedIn && !address) return true;
     // Looked up after answering: the answer and its timing are the same for every address.
-    ctx.services.inBackground(async (em) => {
+    ctx.services.background.run(async (em) => {
       const user = await em.findOne(User, signedIn ? { id: signedIn } : { email: address! });
       if (user) await ctx.services.emailVerification.send(em, user, locale);
     });

@@ -25,7 +25,7 @@ export class PasswordResetResolver {
     await ctx.services.rateLimits.consume('password_reset_email', address);
     const locale = localeOf(ctx.req);
     // The lookup happens after answering, so nothing about the answer depends on the account.
-    ctx.services.inBackground((em) => ctx.services.passwordReset.sendResetLink(em, address, locale));
+    ctx.services.background.run((em) => ctx.services.passwordReset.sendResetLink(em, address, locale));
     return true;
   }
 
