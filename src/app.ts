@@ -183,7 +183,10 @@ function healthCheck(orm: MikroORM, services: Services): RequestHandler {
     ]).catch(() => 'unavailable' as const);
     const listener = services.notifications.isCurrent ? 'ok' : 'unavailable';
     const healthy = database === 'ok' && listener === 'ok';
-    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable', checks: { database, listener } });
+    // Redis down is survivable (the limits count in PostgreSQL meanwhile): degraded, still serving.
+    const store = services.rateLimits.health();
+    const status = !healthy ? 'unavailable' : Object.values(store).every((s) => s === 'ok') ? 'ok' : 'degraded';
+    res.status(healthy ? 200 : 503).json({ status, checks: { database, listener, ...store } });
   };
 }
 

@@ -56,6 +56,25 @@ describe('a frozen database (SEC-62)', () => {
   });
 });
 
+describe('a frozen database with the rate limits counting in it (SEC-62)', () => {
+  it('a limited sign-in is refused with SERVICE_UNAVAILABLE within seconds, not held by the counters’ own pool', async () => {
+    const limited = await startTestServer({ databaseUrl: cluster.databaseUrl, env: { RATE_LIMITS_ENABLED: 'true', RATE_LIMIT_KEY_PREFIX: `frozen-${Date.now()}` } });
+    try {
+      const { email } = await registerUser(limited);
+      cluster.freeze();
+      try {
+        const login = await timed(() => new TestClient(limited.graphqlUrl).request(LoginDocument, { input: { email, password: GOOD_PASSWORD } }));
+        expect(errorCode(login.result)).toBe('SERVICE_UNAVAILABLE');
+        expect(login.ms).toBeLessThan(9_000);
+      } finally {
+        cluster.thaw();
+      }
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('a frozen listener (SEC-38, SEC-62)', () => {
   it('a credential revoked while every instance’s LISTEN connection is frozen is refused within two seconds', async () => {
     const other = await startTestServer({ databaseUrl: cluster.databaseUrl });

@@ -1,43 +1,60 @@
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config, RateLimitName } from '../../config';
+import { DATABASE_TIMEOUTS_MS } from '../../db/mikro-orm.config';
 import { AuthError, ErrorCode } from '../../errors';
 import type { Logger } from '../../logger';
+import { connectRedisStore, type RedisStore } from './redis-store';
 
 export type { RateLimitName };
+
+/** What /healthz says of the counters' store: Redis when configured (PostgreSQL is the database's check). */
+export type LimitStoreHealth = { redis: 'ok' | 'unavailable' } | Record<string, never>;
 
 /**
  * Named limits over rate-limiter-flexible, stored in PostgreSQL (shared by every instance) or in
  * Redis when REDIS_URL is set. Each use is one atomic upsert/increment, so concurrent requests
  * never get past a limit together (SEC-13). Counting happens where a resolver does the work,
  * so aliases and batches are counted one by one (SEC-12).
+ *
+ * Never fail open, never hang (SEC-62): every store call is bounded (the pool's timeouts, Redis's
+ * command timeout), and while Redis is stopped or frozen each limiter counts in PostgreSQL instead
+ * (rate-limiter-flexible's insurance limiter), so limits keep holding across every instance. With
+ * both stores down a limited operation is refused with SERVICE_UNAVAILABLE.
  */
 export class RateLimitService {
   private readonly limiters = new Map<RateLimitName, RateLimiterAbstract>();
-  private readonly close_: () => Promise<void>;
+  private readonly pool?: pg.Pool;
+  private readonly redis?: RedisStore;
 
   constructor(config: Config, databaseUrl: string, logger: Logger) {
     const { enabled, redisUrl, keyPrefix, limits } = config.rateLimits;
-    if (!enabled) {
-      this.close_ = async () => {};
-      return;
-    }
-    const store = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect: false }) : new pg.Pool({ connectionString: databaseUrl, max: 5 });
-    store.on('error', (error: Error) => logger.warn({ err: error }, 'rate-limit store error'));
+    if (!enabled) return;
+    const t = DATABASE_TIMEOUTS_MS;
+    this.pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: 5,
+      connectionTimeoutMillis: t.connect,
+      query_timeout: t.read,
+      statement_timeout: t.statement,
+      lock_timeout: t.lock,
+      application_name: 'gatehouse-rate-limits',
+    });
+    this.pool.on('error', (error: Error) => logger.warn({ err: error }, 'rate-limit store (PostgreSQL) error'));
+    this.redis = redisUrl ? connectRedisStore(redisUrl, logger) : undefined;
     for (const [name, { points, seconds }] of Object.entries(limits) as [RateLimitName, { points: number; seconds: number }][]) {
       const options = { keyPrefix: `${keyPrefix}:${name}`, points, duration: seconds };
+      const inPostgres = new RateLimiterPostgres({ ...options, storeClient: this.pool, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false });
       this.limiters.set(
         name,
-        redisUrl
-          ? new RateLimiterRedis({ ...options, storeClient: store })
-          : new RateLimiterPostgres({ ...options, storeClient: store, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false }),
+        this.redis ? new RateLimiterRedis({ ...options, storeClient: this.redis.client, rejectIfRedisNotReady: true, insuranceLimiter: inPostgres }) : inPostgres,
       );
     }
-    this.close_ = async () => {
-      if (store instanceof pg.Pool) await store.end();
-      else store.disconnect();
-    };
+  }
+
+  /** Redis's state when it is configured; its outage is survivable (limits move to PostgreSQL). */
+  health(): LimitStoreHealth {
+    return this.redis ? { redis: this.redis.isHealthy() ? 'ok' : 'unavailable' } : {};
   }
 
   /** Uses one point of `name` for `key`, or throws RATE_LIMITED with the seconds to wait. */
@@ -102,8 +119,9 @@ export class RateLimitService {
     await this.limiters.get(name)?.delete(key);
   }
 
-  close(): Promise<void> {
-    return this.close_();
+  async close(): Promise<void> {
+    this.redis?.close();
+    await this.pool?.end();
   }
 }
 
