@@ -132,6 +132,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await services.notifications.stop();
       await services.outbox.close();
       await services.rateLimits.close();
+      services.audit.close(); // what it still holds stays in the outbox for the next start
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { join } from 'node:path';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import { UserCache } from './context/user-cache';
@@ -89,7 +90,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const mailer = new Mailer(config, outbox);
   const emailTokens = new EmailTokenService(config, clock);
   const emailVerification = new EmailVerificationService(config, clock, emailTokens, mailer, rateLimits);
-  const audit = new AuditService(clock, () => orm.em.fork(), logger);
+  const audit = new AuditService(clock, () => orm.em.fork(), logger, join(config.dataDir, 'audit-outbox'));
   const lockout = new LockoutService(config, emailTokens, rateLimits, mailer, audit);
   // The moment a lock begins, after answering, like every lookup that must not show in the timing.
   const attempts = new PasswordAttempts(rateLimits, (email) => background.run(async (em) => void (await lockout.notifyLocked(em, email, DEFAULT_LOCALE))));

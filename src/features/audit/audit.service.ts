@@ -2,10 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock';
 import { AuthEvent, User } from '../../db/entities';
+import { isUnavailable } from '../../db/unavailable';
 import { AuthError, ErrorCode } from '../../errors';
 import type { Logger } from '../../logger';
 import { parseEmail } from '../account/email';
 import { isUuid } from '../credentials/credential-id';
+import { AuditJournal } from './audit-journal';
 
 export interface AuditEntry {
   type: string;
@@ -19,24 +21,60 @@ export interface AuditEntry {
   userAgent?: string | null;
 }
 
+/** An entry as it is held until written: its id and time are fixed when it happens. */
+interface HeldEntry extends AuditEntry {
+  id: string;
+  createdAt: string;
+}
+
 const MAX_USER_AGENT_LENGTH = 512;
+/** How often held entries are retried while the database is away. */
+const RETRY_MS = 1_000;
 
 /**
  * The audit trail. Entries are written off the request path, on their own EntityManager, so
- * recording never slows or fails the operation it records; a failure to record is logged.
+ * recording never slows or fails the operation it records. An entry the database does not take
+ * (it is stopped, frozen or refusing) goes to a durable outbox under the data dir and is written
+ * once the database is back, also after a crash or restart of this process: none is lost.
  */
 export class AuditService {
+  private readonly journal: AuditJournal<HeldEntry>;
+  private readonly retry: NodeJS.Timeout;
+  private draining: Promise<void> | null = null;
+
   constructor(
     private readonly clock: Clock,
     private readonly forkEm: () => EntityManager,
     private readonly logger: Logger,
-  ) {}
+    outboxDir: string,
+  ) {
+    this.journal = new AuditJournal(outboxDir);
+    this.retry = setInterval(() => void this.drain(), RETRY_MS);
+    this.retry.unref();
+  }
 
   record(entry: AuditEntry): void {
-    const createdAt = this.clock.now();
+    const held: HeldEntry = { ...entry, id: randomUUID(), createdAt: this.clock.now().toISOString() };
     setImmediate(() => {
-      this.write(entry, createdAt).catch((error: unknown) => this.logger.error({ err: error, type: entry.type }, 'audit entry not written'));
+      this.write(held).catch((error: unknown) => {
+        this.journal.append(held);
+        this.logger.warn({ err: error, type: entry.type }, 'audit entry held in the outbox until the database takes it');
+      });
     });
+  }
+
+  /** Writes what the outbox holds (one drain at a time); resolves when this attempt is over. */
+  drain(): Promise<void> {
+    this.draining ??= this.journal
+      .drain((entry) => this.writeHeld(entry))
+      .then((written) => written > 0 && this.logger.info({ written }, 'audit entries written from the outbox'))
+      .catch(() => {}) // the database is still away: the next tick tries again
+      .then(() => void (this.draining = null));
+    return this.draining;
+  }
+
+  close(): void {
+    clearInterval(this.retry);
   }
 
   /** The user's own events, newest first, `first` at a time after the `after` cursor. */
@@ -56,23 +94,39 @@ export class AuditService {
     return { events: page, hasMore, endCursor: last ? encodeCursor(last) : null };
   }
 
-  private async write(entry: AuditEntry, createdAt: Date): Promise<void> {
+  /** An outboxed entry: kept while the database is away; dropped (and logged) if it can never be stored. */
+  private async writeHeld(entry: HeldEntry): Promise<void> {
+    try {
+      await this.write(entry);
+    } catch (error) {
+      if (isUnavailable(error)) throw error;
+      this.logger.error({ err: error, type: entry.type }, 'audit entry cannot be stored; dropped');
+    }
+  }
+
+  /** Stores an entry once: a retry of one already written (by id) changes nothing. */
+  private async write(entry: HeldEntry): Promise<void> {
     const em = this.forkEm();
     let userId = entry.userId ?? null;
     // Only an address that could be an account's is looked up: anything else (a NUL byte, which
     // PostgreSQL text cannot hold) would fail the lookup and lose the entry.
     if (!userId && entry.email && isValidEmail(entry.email)) userId = (await em.findOne(User, { email: entry.email }, { fields: ['id'] }))?.id ?? null;
-    await em.insert(AuthEvent, {
-      id: randomUUID(),
-      user: userId,
-      type: entry.type,
-      success: entry.success,
-      detail: storable(entry.detail),
-      credentialKind: storable(entry.credentialKind),
-      ipAddress: storable(entry.ipAddress),
-      userAgent: storable(entry.userAgent?.slice(0, MAX_USER_AGENT_LENGTH)),
-      createdAt,
-    });
+    await em
+      .createQueryBuilder(AuthEvent)
+      .insert({
+        id: entry.id,
+        user: userId,
+        type: entry.type,
+        success: entry.success,
+        detail: storable(entry.detail),
+        credentialKind: storable(entry.credentialKind),
+        ipAddress: storable(entry.ipAddress),
+        userAgent: storable(entry.userAgent?.slice(0, MAX_USER_AGENT_LENGTH)),
+        createdAt: new Date(entry.createdAt),
+      })
+      .onConflict('id')
+      .ignore()
+      .execute();
   }
 }
 

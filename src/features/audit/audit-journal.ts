@@ -1,0 +1,94 @@
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The audit trail's durable outbox: entries the database did not take are appended to a file of
+ * this process's under the data dir (`<pid>.jsonl`) and written later. A file is taken for
+ * writing by renaming it (`<pid>-<n>.draining`, atomic, so two instances never both take one) and
+ * removed only once all of it is written; what could not be written goes back into the journal
+ * first. A process that crashed leaves its files behind, and the next to drain takes them over.
+ * Writes are idempotent (by entry id), so an entry written just before a crash may be held twice
+ * but is stored once.
+ *
+ * Hand-written: it is append, rename and read, and the guarantee (an entry the database missed
+ * survives this process) is ours to state.
+ */
+export class AuditJournal<T> {
+  private readonly own: string;
+  private batches = 0;
+
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.own = join(dir, `${process.pid}.jsonl`);
+  }
+
+  /** Keeps an entry until it is written. Synchronous, so no drain of this process splits it. */
+  append(entry: T): void {
+    appendFileSync(this.own, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+  }
+
+  /**
+   * Writes every held entry with `write`, oldest file first; stops at the first entry it cannot
+   * write (the database is still away), which goes back into the journal with the rest.
+   * Returns how many were written. Callers run one drain at a time.
+   */
+  async drain(write: (entry: T) => Promise<void>): Promise<number> {
+    let written = 0;
+    for (const name of readdirSync(this.dir).sort()) {
+      const batch = this.take(name);
+      if (!batch) continue;
+      const entries = parseLines<T>(readFileSync(batch, 'utf8'));
+      let done = 0;
+      try {
+        for (const entry of entries) {
+          await write(entry);
+          done++;
+        }
+      } finally {
+        for (const entry of entries.slice(done)) this.append(entry);
+        unlinkSync(batch);
+        written += done;
+      }
+    }
+    return written;
+  }
+
+  /** Renames a file this process may drain into a batch of its own; null when it may not. */
+  private take(name: string): string | null {
+    const match = /^(\d+)(?:\.jsonl|-\d+\.draining)$/.exec(name);
+    if (!match) return null;
+    const owner = Number(match[1]);
+    const mine = owner === process.pid;
+    // Our own open journal, or anything of a process that is gone; never our own batch in flight.
+    if (mine ? !name.endsWith('.jsonl') : isAlive(owner)) return null;
+    const batch = join(this.dir, `${process.pid}-${++this.batches}.draining`);
+    try {
+      renameSync(join(this.dir, name), batch);
+      return batch;
+    } catch {
+      return null; // taken by another instance just now
+    }
+  }
+}
+
+function parseLines<T>(text: string): T[] {
+  const entries: T[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      entries.push(JSON.parse(line) as T);
+    } catch {
+      // A line cut short by a crash mid-write: nothing of it can be recovered.
+    }
+  }
+  return entries;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { registerUser, loginUser } from '../helpers/accounts';
+import { adminQuery, createTestDatabase } from '../helpers/database';
+import { eventually } from '../helpers/eventually';
+import { injectFault, literal } from '../helpers/faults';
+import { spawnServer } from '../helpers/process';
+import { sql, startTestServer, TEST_JWT_PRIVATE_KEY, TEST_SECRET_KEY } from '../helpers/test-server';
+
+/**
+ * Audit entries are not lost when the database does not take them (SEC-15, SEC-62): they wait in
+ * a durable outbox under the data dir and are written once it is back, also by the next start of
+ * a process that crashed holding them, and each is stored exactly once.
+ */
+const REFUSE_AUDIT = `
+  create function refuse_audit() returns trigger language plpgsql as $$
+    begin raise exception 'injected fault in %', tg_table_name; end $$;
+  create trigger refuse_audit before insert on auth_events for each row execute function refuse_audit();`;
+const ALLOW_AUDIT = `drop trigger refuse_audit on auth_events; drop function refuse_audit();`;
+
+describe('audit entries the database refused (SEC-15, SEC-62)', () => {
+  it('are written, once each, when the database takes them again', async () => {
+    const server = await startTestServer();
+    try {
+      const { email, result } = await registerUser(server);
+      const userId = result.user.id;
+      const fault = await injectFault(server, 'auth_events', 'insert', `new.user_id = ${literal(userId)}`);
+      await loginUser(server, email);
+      await loginUser(server, email);
+      // Refused, not lost: nothing is stored yet while the fault holds.
+      const held = () => readdirSync(join(server.config.dataDir, 'audit-outbox'));
+      await eventually(async () => expect(held().length).toBeGreaterThan(0), 3_000, 50);
+      const logins = () => sql<{ n: number }>(server, `select count(*)::int as n from auth_events where user_id = ? and type = 'LOGIN'`, [userId]);
+      expect((await logins())[0]!.n).toBe(0);
+      await fault.remove();
+      await eventually(async () => expect((await logins())[0]!.n).toBe(2), 5_000, 100);
+      expect(held()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('survive a crash of the process holding them: the next start writes them', async () => {
+    const databaseUrl = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
+    const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-audit-'));
+    const env = {
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      GATEHOUSE_DATA_DIR: dataDir,
+      SECRET_KEY: TEST_SECRET_KEY,
+      JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
+      PASSWORD_HASH_MEMORY_KIB: '1024',
+      PASSWORD_HASH_ITERATIONS: '1',
+      RATE_LIMITS_ENABLED: 'false',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    };
+    const victim = await spawnServer(env);
+    const { email } = await registerUser(victim);
+    await adminQuery(databaseUrl, REFUSE_AUDIT);
+    await loginUser(victim, email);
+    await eventually(async () => expect(readdirSync(join(dataDir, 'audit-outbox')).length).toBeGreaterThan(0), 3_000, 50);
+    victim.child.kill('SIGKILL');
+    await new Promise((resolve) => victim.child.once('exit', resolve));
+    await adminQuery(databaseUrl, ALLOW_AUDIT);
+
+    const logins = async () =>
+      (await adminQuery<{ n: number }>(databaseUrl, `select count(*)::int as n from auth_events e join users u on u.id = e.user_id where u.email = $1 and e.type = 'LOGIN'`, [email])).rows[0]!.n;
+    expect(await logins()).toBe(0);
+    const next = await spawnServer(env);
+    try {
+      await eventually(async () => expect(await logins()).toBe(1), 5_000, 100);
+      expect(readdirSync(join(dataDir, 'audit-outbox'))).toEqual([]);
+    } finally {
+      await next.stop('SIGTERM');
+    }
+  });
+});
