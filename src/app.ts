@@ -25,6 +25,7 @@ import { buildGatehouseSchema } from './graphql/schema';
 import { securityHeaders } from './http/security-headers';
 import { createLogger, type Logger } from './logger';
 import { createServices, type Services } from './services';
+import { within } from './within';
 
 export interface AppOptions {
   config: Config;
@@ -38,13 +39,21 @@ export interface App {
   services: Services;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(port?: number, host?: string): Promise<number>;
-  /** Stops accepting requests, drains those in flight, stops Apollo. Leaves the database open. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting requests and lets those in flight finish for at most `drainMs`; any still
+   * unanswered then gets 503 SERVICE_UNAVAILABLE. Then releases what the app holds (listener,
+   * mail, counters), each step bounded. Leaves the database open.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 export const GRAPHQL_PATH = '/graphql';
 const BODY_LIMIT = '1mb';
 const HEALTH_TIMEOUT_MS = 2_000;
+/** How long a request in flight at shutdown may still take; a database stall can take 6 s. */
+export const DRAIN_MS = 6_000;
+/** Each dependency gets this long to let go at shutdown (a frozen one never answers). */
+const RELEASE_MS = 1_000;
 
 /** The HTTP app and Apollo server, ready to listen. Used by main.ts and by the tests alike. */
 export async function createApp(options: AppOptions): Promise<App> {
@@ -58,6 +67,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(requestLogger(config, logger));
+  const inFlight = new Set<express.Response>();
+  app.use((_req, res, next) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    next();
+  });
   app.use(securityHeaders(config, GRAPHQL_PATH));
   app.get('/healthz', healthCheck(orm, services));
   // Public keys for other services that verify our access tokens.
@@ -80,7 +95,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     formatError: createFormatError(logger),
     logger,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: DRAIN_MS + RELEASE_MS }),
       credentialGatePlugin(),
       httpStatusPlugin(),
       auditPlugin(),
@@ -125,16 +140,31 @@ export async function createApp(options: AppOptions): Promise<App> {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
       }),
-    close: async () => {
-      await apollo.stop();
-      await services.background.settled(); // work started after answering (lookups, notices) finishes first
+    close: async (drainMs = DRAIN_MS) => {
+      const cutOff = setTimeout(() => answerUnavailable(inFlight), drainMs);
+      await apollo.stop(); // stops accepting, waits for the requests in flight
+      clearTimeout(cutOff);
+      // Work started after answering (lookups, notices) finishes first, within bounds.
+      await within(services.background.settled(), RELEASE_MS);
       services.revokedSessions.stop();
-      await services.notifications.stop();
-      await services.outbox.close();
-      await services.rateLimits.close();
       services.audit.close(); // what it still holds stays in the outbox for the next start
+      await Promise.all([
+        within(services.notifications.stop(), RELEASE_MS),
+        within(services.outbox.close(RELEASE_MS), RELEASE_MS * 2),
+        within(services.rateLimits.close(), RELEASE_MS),
+      ]);
     },
   };
+}
+
+/** Shutdown's last word to requests that are still waiting (on a stalled database, say). */
+function answerUnavailable(responses: Set<express.Response>): void {
+  const code = ErrorCode.SERVICE_UNAVAILABLE;
+  for (const res of responses) {
+    if (res.headersSent) continue;
+    res.setHeader('Connection', 'close');
+    res.status(httpStatusOf(code)).json({ errors: [{ message: errorMessages[code], extensions: { code } }] });
+  }
 }
 
 /**

