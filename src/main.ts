@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { createApp, GRAPHQL_PATH } from './app';
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { createLogger } from './logger';
+import { exitWithStartupFailure } from './startup/report';
+import { listenStartupError } from './startup/startup-error';
+import { loadDotEnv } from './startup/dotenv';
 
 /**
  * SIGTERM to exit: at most DRAIN_MS for the requests in flight (then they are answered 503), about
@@ -13,11 +16,16 @@ const SHUTDOWN_TIMEOUT_MS = 12_000;
 
 /** Process entry: config → database (embedded or DATABASE_URL) → migrate → listen. */
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config);
   const database = await openDatabase(config, logger);
   const app = await createApp({ config, orm: database.orm, logger });
-  const port = await app.listen();
+  const port = await app.listen().catch(async (error: unknown) => {
+    await app.close(0);
+    await database.close();
+    throw listenStartupError(error, config.host, config.port) ?? error;
+  });
 
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info(
@@ -50,11 +58,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`Gatehouse cannot start. ${error.message}\n`);
-  } else {
-    process.stderr.write(`Gatehouse failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
-  process.exit(1);
-});
+main().catch(exitWithStartupFailure);

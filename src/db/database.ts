@@ -2,7 +2,9 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { join } from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { startEmbeddedPostgres } from './embedded';
+import { databaseStartupError } from '../startup/startup-error';
+import { lockDataDir } from './data-dir-lock';
+import { clusterDirFor, startEmbeddedPostgres } from './embedded';
 import { loadMigrations, migrateUp } from './migrate';
 import { createOrmOptions, type OrmExtras } from './mikro-orm.config';
 import { within } from '../within';
@@ -21,19 +23,18 @@ export interface Database {
  * brings its schema up to date. Nothing else in the server knows which of the two it got.
  */
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({ dir: join(config.dataDir, 'postgres'), persistent: true, logger });
+  const embedded = config.databaseUrl ? undefined : await startEmbedded(config, logger);
   const url = config.databaseUrl ?? embedded!.url;
   try {
-    // Migrations may run long (an index on a big table): on a pool of their own, without timeouts.
-    const migrator = await connectOrm(url, logger);
+    // Migrations may run long (an index on a big table): on a pool of their own, without the
+    // statement timeouts, but a connection is still made within seconds or refused.
+    const migrator = await connectOrm(url, logger, { connectTimeout: true });
     const applied = await migrateUp(migrator).finally(() => migrator.close(true));
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
     const orm = await connectOrm(url, logger, { timeouts: true });
     return {
       orm,
-      description: embedded ? `embedded PostgreSQL in ${join(config.dataDir, 'postgres')}` : redactUrl(url),
+      description: embedded ? `embedded PostgreSQL in ${embedded.dir}` : redactUrl(url),
       async close() {
         // A frozen database never answers a goodbye: each step is bounded.
         if (!(await within(orm.close(true), CLOSE_MS))) logger.warn('the database pool did not close in time; leaving it');
@@ -42,6 +43,20 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     };
   } catch (error) {
     await embedded?.stop();
+    throw (config.databaseUrl && databaseStartupError(error, config.databaseUrl)) || error;
+  }
+}
+
+/** The embedded cluster of the data dir, held by this process alone while it runs. */
+async function startEmbedded(config: Config, logger: Logger): Promise<{ url: string; dir: string; stop(): Promise<void> }> {
+  const lock = lockDataDir(config.dataDir);
+  try {
+    const dir = clusterDirFor(config.dataDir);
+    if (dir !== join(config.dataDir, 'postgres')) logger.info({ dir }, `the PostgreSQL system user cannot reach ${config.dataDir}: the embedded cluster lives in ${dir}`);
+    const cluster = await startEmbeddedPostgres({ dir, persistent: true, logger });
+    return { url: cluster.url, dir, stop: () => cluster.stop().finally(() => lock.release()) };
+  } catch (error) {
+    lock.release();
     throw error;
   }
 }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Logger } from '../logger';
 import { within } from '../within';
 
@@ -73,6 +74,34 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       child.kill('SIGKILL');
     },
   };
+}
+
+/** Where clusters go when the data dir is out of the `postgres` user's reach (root in a 0700 home). */
+export const SHARED_CLUSTERS_DIR = '/var/lib/gatehouse';
+
+/**
+ * The cluster's folder for a data dir: `<dataDir>/postgres`, unless the server runs as root and
+ * the PostgreSQL system user (PostgreSQL refuses to run as root) cannot reach it, as in a 0700
+ * home like /root: then a folder of its own under SHARED_CLUSTERS_DIR, named after the data dir,
+ * so the same data dir finds the same cluster on every start. The data dir records where it is.
+ */
+export function clusterDirFor(dataDir: string): string {
+  const inDataDir = join(resolve(dataDir), 'postgres');
+  if (userInfo().uid !== 0 || existsSync(join(inDataDir, 'PG_VERSION')) || reachableByOthers(inDataDir)) return inDataDir;
+  const name = `${basename(resolve(dataDir)).replace(/[^\w.-]/g, '_')}-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12)}`;
+  mkdirSync(SHARED_CLUSTERS_DIR, { recursive: true });
+  chmodSync(SHARED_CLUSTERS_DIR, 0o755);
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'postgres-location'), `${join(SHARED_CLUSTERS_DIR, name)}\n`);
+  return join(SHARED_CLUSTERS_DIR, name);
+}
+
+/** Whether a user other than the owner can walk down to `path` (each existing folder on the way has o+x). */
+function reachableByOthers(path: string): boolean {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) return false;
+    if (dirname(dir) === dir) return true;
+  }
 }
 
 /**

@@ -22,11 +22,13 @@ export interface OrmExtras {
   onQuery?: (sql: string) => void;
   /** Apply DATABASE_TIMEOUTS_MS (the serving pool); off for migrations and tooling. */
   timeouts?: boolean;
+  /** Only the connect and acquire bounds (migrations: long statements, but no hang on a dead host). */
+  connectTimeout?: boolean;
 }
 
 /** MikroORM options shared by the server, the CLI and the tests. */
 export function createOrmOptions(clientUrl: string, migrationsList?: MigrationObject[], logger?: Logger, extras: OrmExtras = {}): Options {
-  const { onQuery, timeouts } = extras;
+  const { onQuery, timeouts, connectTimeout } = extras;
   const t = DATABASE_TIMEOUTS_MS;
   return defineConfig({
     clientUrl,
@@ -59,7 +61,9 @@ export function createOrmOptions(clientUrl: string, migrationsList?: MigrationOb
             acquireConnectionTimeout: t.acquire,
             connection: { statement_timeout: t.statement, lock_timeout: t.lock, connectionTimeoutMillis: t.connect, query_timeout: t.read },
           }
-        : {}),
+        : connectTimeout
+          ? { acquireConnectionTimeout: t.acquire, connection: { connectionTimeoutMillis: t.connect } }
+          : {}),
       log: {
         warn: (message: unknown) => logger?.warn({ knex: String(message) }, 'database client warning'),
         error: (message: unknown) => logger?.error({ knex: String(message) }, 'database client error'),

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -17,8 +20,8 @@ export interface ServerProcess {
  * Runs `src/main.ts` as its own process, the way `npm start` runs the built server, with exactly
  * the environment given (nothing inherited but PATH and HOME).
  */
-export function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawnMain(env);
+export function spawnServer(env: Record<string, string>, options: SpawnOptions = {}): Promise<ServerProcess> {
+  const child = spawnMain(env, options);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -50,19 +53,34 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
 }
 
 /** Runs `src/main.ts` expecting it to refuse to start; resolves with exit code and output. */
-export function runServerToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawnMain(env);
+export function runServerToExit(env: Record<string, string>, options: SpawnOptions = {}): Promise<{ code: number | null; output: string }> {
+  const child = spawnMain(env, options);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
+export interface SpawnOptions {
+  /** The working folder (where `.env` is read from): by default an empty one, so a developer's own `.env` never leaks into a test. */
+  cwd?: string;
+}
+
+function emptyFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cwd-'));
+  chmodSync(dir, 0o755); // a data dir below it must stay reachable for the embedded PostgreSQL's user
+  return dir;
+}
+
+/** tsx's loader by path, so that a process started in another folder finds it too. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
 /** `src/main.ts` in its own process, with exactly `env` (nothing inherited but PATH and HOME). */
-function spawnMain(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+function spawnMain(env: Record<string, string>, options: SpawnOptions): ChildProcess {
+  return spawn(process.execPath, ['--import', TSX, join(ROOT, 'src', 'main.ts')], {
+    cwd: options.cwd ?? emptyFolder(),
+    // tsx reads the decorator settings from the repository's tsconfig, wherever the process runs.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
