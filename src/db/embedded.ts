@@ -18,6 +18,8 @@ export interface EmbeddedOptions {
   logger: Logger;
   /** Extra server flags, e.g. fsync=off for throwaway test clusters. */
   postgresFlags?: string[];
+  /** A fixed port (a test restarting a cluster it killed); a free one by default. */
+  port?: number;
 }
 
 const USER = 'postgres';
@@ -32,7 +34,7 @@ const SHUTDOWN_STOP_MS = 2_000;
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
   const recentLog: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: options.dir,

@@ -13,6 +13,10 @@ export interface OwnCluster {
   freeze(): void;
   /** Lets it run again (SIGCONT). */
   thaw(): void;
+  /** SIGKILL to every process of the cluster, as a crash or an OOM kill would. */
+  kill(): void;
+  /** Starts it again on the same data and port (it recovers from its WAL). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -24,8 +28,10 @@ export async function startOwnCluster(): Promise<OwnCluster> {
   const root = mkdtempSync(join(tmpdir(), 'gatehouse-fault-'));
   chmodSync(root, 0o755); // PostgreSQL may run as another user
   const dir = join(root, 'pg');
-  const cluster = await startEmbeddedPostgres({ dir, persistent: false, logger: pino({ level: 'silent' }), postgresFlags: ['-c', 'fsync=off'] });
+  const options = { dir, persistent: false, logger: pino({ level: 'silent' }), postgresFlags: ['-c', 'fsync=off'] };
+  let cluster = await startEmbeddedPostgres(options);
   const databaseUrl = cluster.url;
+  const port = Number(new URL(databaseUrl).port);
   const orm = await connectOrm(databaseUrl);
   await migrateUp(orm);
   await orm.close(true);
@@ -34,6 +40,10 @@ export async function startOwnCluster(): Promise<OwnCluster> {
     databaseUrl,
     freeze: () => signal('SIGSTOP'),
     thaw: () => signal('SIGCONT'),
+    kill: () => void signal('SIGKILL'),
+    restart: async () => {
+      cluster = await startEmbeddedPostgres({ ...options, port });
+    },
     stop: async () => {
       signal('SIGCONT');
       await cluster.stop();
@@ -45,7 +55,13 @@ export async function startOwnCluster(): Promise<OwnCluster> {
 export function signalCluster(dir: string, name: NodeJS.Signals): number[] {
   const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const pids = [postmaster, ...childrenOf(postmaster)];
-  for (const pid of pids) process.kill(pid, name);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // gone already (a killed cluster's stale pid file)
+    }
+  }
   return pids;
 }
 
