@@ -109,6 +109,15 @@ describe('a mistake in a setting is one line naming it', () => {
 });
 
 describe('the working folder and the scripts', () => {
+  it('the README documents every npm script, and no script that does not exist', () => {
+    const scripts = Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const development = readme.slice(readme.indexOf('## Development'));
+    // The first cell of each row: `npm start`, `npm test`, `npm run <name>` (maybe after VAR=… ).
+    const documented = [...development.matchAll(/^\| `(?:[A-Z_]+=\S+ )?npm (?:run )?([\w:-]+)`/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual([...scripts].sort());
+  });
+
   it('.env in the working folder is read, and a variable set in the environment wins over it', async () => {
     const cwd = reachableFolder('gatehouse-dotenv-');
     const dataDir = join(cwd, 'data');
