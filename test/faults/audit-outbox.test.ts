@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -37,6 +38,19 @@ describe('audit entries the database refused (SEC-15, SEC-62)', () => {
       await fault.remove();
       await eventually(async () => expect((await logins())[0]!.n).toBe(2), 5_000, 100);
       expect(held()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('left half-written by an earlier process with this same pid (a restarted container’s pid 1) are written too', async () => {
+    const server = await startTestServer(); // in this process: its pid is the test's
+    try {
+      const { result } = await registerUser(server);
+      const id = randomUUID();
+      const entry = { id, type: 'LOGIN', success: true, userId: result.user.id, createdAt: new Date().toISOString() };
+      writeFileSync(join(server.config.dataDir, 'audit-outbox', `${process.pid}-leftover.draining`), `${JSON.stringify(entry)}\n`);
+      await eventually(async () => expect(await sql(server, 'select type from auth_events where id = ?', [id])).toEqual([{ type: 'LOGIN' }]), 5_000, 100);
     } finally {
       await server.close();
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /**
  * The audit trail's durable outbox: entries the database did not take are appended to a file of
  * this process's under the data dir (`<pid>.jsonl`) and written later. A file is taken for
- * writing by renaming it (`<pid>-<n>.draining`, atomic, so two instances never both take one) and
+ * writing by renaming it (`<pid>-<unique>.draining`, atomic, so two instances never both take one) and
  * removed only once all of it is written; what could not be written goes back into the journal
  * first. A process that crashed leaves its files behind, and the next to drain takes them over.
  * Writes are idempotent (by entry id), so an entry written just before a crash may be held twice
@@ -16,6 +16,8 @@ import { join } from 'node:path';
 export class AuditJournal<T> {
   private readonly own: string;
   private batches = 0;
+  /** The batches this process is writing now (a restarted container may reuse a dead one's pid). */
+  private readonly inFlight = new Set<string>();
 
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -37,6 +39,7 @@ export class AuditJournal<T> {
     for (const name of readdirSync(this.dir).sort()) {
       const batch = this.take(name);
       if (!batch) continue;
+      this.inFlight.add(batch);
       const entries = parseLines<T>(readFileSync(batch, 'utf8'));
       let done = 0;
       try {
@@ -47,6 +50,7 @@ export class AuditJournal<T> {
       } finally {
         for (const entry of entries.slice(done)) this.append(entry);
         unlinkSync(batch);
+        this.inFlight.delete(batch);
         written += done;
       }
     }
@@ -55,13 +59,13 @@ export class AuditJournal<T> {
 
   /** Renames a file this process may drain into a batch of its own; null when it may not. */
   private take(name: string): string | null {
-    const match = /^(\d+)(?:\.jsonl|-\d+\.draining)$/.exec(name);
+    const match = /^(\d+)(?:\.jsonl|-[0-9a-z]+\.draining)$/.exec(name);
     if (!match) return null;
+    // Our own journal, or anything of a process that is gone; never a batch we are writing.
     const owner = Number(match[1]);
-    const mine = owner === process.pid;
-    // Our own open journal, or anything of a process that is gone; never our own batch in flight.
-    if (mine ? !name.endsWith('.jsonl') : isAlive(owner)) return null;
-    const batch = join(this.dir, `${process.pid}-${++this.batches}.draining`);
+    if (owner === process.pid ? this.inFlight.has(join(this.dir, name)) : isAlive(owner)) return null;
+    // Unique also across a restart that reuses the pid, so a rename never replaces a leftover.
+    const batch = join(this.dir, `${process.pid}-${Date.now().toString(36)}${(++this.batches).toString(36)}.draining`);
     try {
       renameSync(join(this.dir, name), batch);
       return batch;
