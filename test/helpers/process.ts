@@ -56,12 +56,22 @@ export function spawnServer(env: Record<string, string>, options: SpawnOptions =
 export function runServerToExit(env: Record<string, string>, options: SpawnOptions = {}): Promise<{ code: number | null; output: string }> {
   const child = spawnMain(env, options);
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let signalled = false;
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (options.signal && !signalled && options.signal.when.test(output)) {
+      signalled = true;
+      child.kill(options.signal.signal);
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
 export interface SpawnOptions {
+  /** Sends `signal` as soon as the output matches `when` (a signal in the middle of start-up). */
+  signal?: { when: RegExp; signal: NodeJS.Signals };
   /** The working folder (where `.env` is read from): by default an empty one, so a developer's own `.env` never leaks into a test. */
   cwd?: string;
 }
