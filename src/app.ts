@@ -13,11 +13,12 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
-import { createContextBuilder, type RequestWithAuth } from './context/build-context';
+import { createContextBuilder, describeCaller } from './context/build-context';
 import type { Context } from './context/context';
 import { createFormatError, ErrorCode, errorMessages, httpStatusOf } from './errors';
 import { auditPlugin } from './features/audit/audit.plugin';
-import { createRedirectFlowRoutes } from './features/social-login/redirect-flow';
+import { createRedirectFlow } from './features/social-login/redirect-flow';
+import { effectsOf, redirectFlowRoutes, requestInfoOf, type RequestWithAuth } from './http/express-adapter';
 import { credentialGatePlugin } from './graphql/plugins/credential-gate';
 import { httpStatusPlugin } from './graphql/plugins/http-status';
 import { operationLimits } from './graphql/plugins/operation-limits';
@@ -126,9 +127,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       next();
     }) satisfies RequestHandler,
     cookieParser([...config.secretKeys]),
-    expressMiddleware(apollo, { context: buildContext }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const context = await buildContext(requestInfoOf(req), effectsOf(res));
+        (req as RequestWithAuth).gatehouseAuth = describeCaller(context.caller);
+        return context;
+      },
+    }),
   );
-  app.use(createRedirectFlowRoutes(services, buildContext));
+  app.use('/auth', cookieParser([...config.secretKeys]));
+  app.use(redirectFlowRoutes(createRedirectFlow(services, buildContext)));
   app.use(notFound);
   app.use(errorHandler(logger));
 

@@ -1,25 +1,26 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Request, Response } from 'express';
 import { isUnavailable } from '../db/unavailable';
 import { AuthError, ErrorCode } from '../errors';
 import type { Services } from '../services';
 import { ANONYMOUS, type Caller, type Context } from './context';
+import type { RequestInfo, ResponseEffects } from './request-info';
 import { createCallerResolver } from './resolve-caller';
 
-/** Apollo's context function: the resolved caller, and an EntityManager of the request's own. */
-export function createContextBuilder(orm: MikroORM, services: Services) {
+export type ContextBuilder = (request: RequestInfo, effects: ResponseEffects) => Promise<Context>;
+
+/** The GraphQL context of a request, whatever carried it: the resolved caller, and an EntityManager of its own. */
+export function createContextBuilder(orm: MikroORM, services: Services): ContextBuilder {
   const resolveCaller = createCallerResolver(services);
-  return async ({ req, res }: { req: Request; res: Response }): Promise<Context> => {
-    const context = new RequestContext(orm, req, res, services);
+  return async (request, effects) => {
+    const context = new RequestContext(orm, request, effects, services);
     try {
-      context.caller = await resolveCaller(context.lazyEm, req, res);
+      context.caller = await resolveCaller(context.lazyEm, request, effects);
     } catch (error) {
       // Apollo answers a failed context with 500 whatever the cause; a database that cannot be
       // used now is the client's cue to retry (503).
       if (isUnavailable(error)) throw new AuthError(ErrorCode.SERVICE_UNAVAILABLE, { cause: error });
       throw error;
     }
-    (req as RequestWithAuth).gatehouseAuth = describeCaller(context.caller);
     return context;
   };
 }
@@ -36,8 +37,8 @@ class RequestContext implements Context {
 
   constructor(
     private readonly orm: MikroORM,
-    readonly req: Request,
-    readonly res: Response,
+    readonly request: RequestInfo,
+    readonly effects: ResponseEffects,
     readonly services: Services,
   ) {}
 
@@ -48,9 +49,8 @@ class RequestContext implements Context {
 
 /** How a request was authenticated, as the request log records it: no secrets, only ids. */
 export type AuthSummary = { method: string; userId?: string; sessionId?: string; apiTokenId?: string };
-export type RequestWithAuth = Request & { gatehouseAuth?: AuthSummary };
 
-function describeCaller(caller: Caller): AuthSummary {
+export function describeCaller(caller: Caller): AuthSummary {
   if (caller.kind === 'anonymous') return { method: 'ANONYMOUS' };
   if (caller.kind === 'rejected') return { method: `REJECTED_${caller.method}` };
   return {

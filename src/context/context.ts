@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Request, Response } from 'express';
 import type { ApiToken, User } from '../db/entities';
 import type { Services } from '../services';
+import type { RequestInfo, ResponseEffects } from './request-info';
 
 /** How a request proved who it is: one value per passport strategy. */
 export type AuthMethod = 'COOKIE' | 'SESSION_TOKEN' | 'JWT' | 'API_TOKEN' | 'BASIC' | 'PROXY';
@@ -45,11 +45,12 @@ export type Caller = { kind: 'anonymous' } | { kind: 'rejected'; method: AuthMet
 
 export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
 
-/** What every resolver receives: its own EntityManager, the caller, and the services. */
+/** What every resolver receives: its own EntityManager, the request as the core sees it, the caller, and the services. */
 export interface Context {
   em: EntityManager;
-  req: Request;
-  res: Response;
+  request: RequestInfo;
+  /** Cookies to set or clear on the response, applied by the HTTP adapter. */
+  effects: ResponseEffects;
   caller: Caller;
   services: Services;
 }

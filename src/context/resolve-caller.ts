@@ -1,4 +1,3 @@
-import type { Request, Response } from 'express';
 import { Passport } from 'passport';
 import type { Services } from '../services';
 import { ANONYMOUS, type AuthenticatedCaller, type AuthMethod, type Caller } from './context';
@@ -6,10 +5,11 @@ import { createApiTokenStrategy, createJwtStrategy, createSessionTokenStrategy }
 import { createCredentialSelector, STRATEGY, type StrategyName } from './strategies/credential-sources';
 import { createBasicStrategy, createTrustedProxyStrategy } from './strategies/password.strategies';
 import { createSessionCookieStrategy } from './strategies/session-cookie.strategy';
-import type { RequestWithEm } from './strategies/strategy-support';
+import type { RequestInfo, ResponseEffects } from './request-info';
+import type { StrategyRequest } from './strategies/strategy-support';
 import type { LazyEm } from './user-cache';
 
-export type ResolveCaller = (em: LazyEm, req: Request, res: Response) => Promise<Caller>;
+export type ResolveCaller = (em: LazyEm, request: RequestInfo, effects: ResponseEffects) => Promise<Caller>;
 
 const METHOD_OF: Record<StrategyName, AuthMethod> = {
   [STRATEGY.SESSION_TOKEN]: 'SESSION_TOKEN',
@@ -35,28 +35,25 @@ export function createCallerResolver(services: Services): ResolveCaller {
   passport.use(STRATEGY.COOKIE, createSessionCookieStrategy(services));
   const selectCredential = createCredentialSelector(services.config);
 
-  return async (em, req, res) => {
-    const strategy = selectCredential(req);
+  return async (em, request, effects) => {
+    const strategy = selectCredential(request);
     if (strategy === null) return ANONYMOUS;
     // An Authorization header we cannot even classify is a failed credential all the same.
     if (strategy === 'unusable') return { kind: 'rejected', method: 'UNKNOWN' };
-    (req as RequestWithEm).gatehouseEm = em;
-    const caller = await runStrategy(passport, strategy, req, res);
+    const caller = await runStrategy(passport, strategy, { info: request, effects, em });
     return caller ?? { kind: 'rejected', method: METHOD_OF[strategy] };
   };
 }
 
-/** Runs a strategy with a custom callback, so passport never writes to the response itself. */
-function runStrategy(
-  passport: InstanceType<typeof Passport>,
-  name: string,
-  req: Request,
-  res: Response,
-): Promise<AuthenticatedCaller | null> {
+/**
+ * Runs a strategy with a custom callback, so passport never writes to a response itself; its
+ * "request" is the StrategyRequest (passport needs no more of it than an object to decorate).
+ */
+function runStrategy(passport: InstanceType<typeof Passport>, name: string, request: StrategyRequest): Promise<AuthenticatedCaller | null> {
   return new Promise((resolve, reject) => {
     const middleware = passport.authenticate(name, { session: false }, (error: unknown, caller: AuthenticatedCaller | false) =>
       error ? reject(error) : resolve(caller || null),
-    ) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
-    middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve(null)));
+    ) as (req: StrategyRequest, res: null, next: (error?: unknown) => void) => void;
+    middleware(request, null, (error?: unknown) => (error ? reject(error) : resolve(null)));
   });
 }

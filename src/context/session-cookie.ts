@@ -1,5 +1,5 @@
-import type { CookieOptions, Request, Response } from 'express';
 import type { Config } from '../config';
+import type { CookieSpec, RequestInfo, ResponseEffects } from './request-info';
 
 /**
  * The session cookie: HttpOnly, SameSite=Lax, Path=/, no Domain, signed with SECRET_KEY. Over
@@ -7,56 +7,41 @@ import type { Config } from '../config';
  * secure origin with Path=/ and no Domain, so a sibling subdomain cannot plant or shadow it.
  * The HMAC signature lets forged values be dropped without a database read.
  */
-export function isSecureRequest(config: Config, req: Request): boolean {
+export function isSecureRequest(config: Config, request: RequestInfo): boolean {
   if (config.cookie.security === 'always') return true;
   if (config.cookie.security === 'never') return false;
-  return req.secure; // honours X-Forwarded-Proto only from TRUST_PROXY addresses
+  return request.secure; // honours X-Forwarded-Proto only from TRUST_PROXY addresses
 }
 
-export function sessionCookieName(config: Config, req: Request): string {
-  return isSecureRequest(config, req) ? `__Host-${config.cookie.name}` : config.cookie.name;
+export function sessionCookieName(config: Config, request: RequestInfo): string {
+  return isSecureRequest(config, request) ? `__Host-${config.cookie.name}` : config.cookie.name;
 }
 
-function cookieOptions(config: Config, req: Request): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', path: '/', secure: isSecureRequest(config, req) };
+/** The attributes every cookie of ours has (session, device, redirect flow). */
+export function cookieSpec(config: Config, request: RequestInfo): CookieSpec {
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure: isSecureRequest(config, request) };
 }
 
-export function setSessionCookie(config: Config, req: Request, res: Response, token: string, expires: Date): void {
-  const name = sessionCookieName(config, req);
-  dropPendingCookie(res, name);
-  res.cookie(name, token, { ...cookieOptions(config, req), signed: true, expires });
+export function setSessionCookie(config: Config, request: RequestInfo, effects: ResponseEffects, token: string, expires: Date): void {
+  effects.setCookie(sessionCookieName(config, request), token, { ...cookieSpec(config, request), signed: true, expires });
 }
 
-export function clearSessionCookie(config: Config, req: Request, res: Response): void {
-  const name = sessionCookieName(config, req);
-  dropPendingCookie(res, name);
-  res.clearCookie(name, cookieOptions(config, req));
+export function clearSessionCookie(config: Config, request: RequestInfo, effects: ResponseEffects): void {
+  effects.clearCookie(sessionCookieName(config, request), cookieSpec(config, request));
 }
 
 /** Clears the session cookie if the request sent one (sign-out, account deletion). */
-export function clearSessionCookieIfSent(config: Config, req: Request, res: Response): void {
-  if (readSessionCookie(config, req).state !== 'absent') clearSessionCookie(config, req, res);
-}
-
-/** One Set-Cookie per name and response: a later decision (sign-in) replaces an earlier one (clear). */
-function dropPendingCookie(res: Response, name: string): void {
-  const pending = res.getHeader('Set-Cookie');
-  if (pending === undefined) return;
-  const kept = [pending].flat().map(String).filter((c) => !c.startsWith(`${name}=`));
-  if (kept.length > 0) res.setHeader('Set-Cookie', kept);
-  else res.removeHeader('Set-Cookie');
+export function clearSessionCookieIfSent(config: Config, request: RequestInfo, effects: ResponseEffects): void {
+  if (readSessionCookie(config, request).state !== 'absent') clearSessionCookie(config, request, effects);
 }
 
 export type CookieReading = { state: 'absent' } | { state: 'invalid' } | { state: 'present'; token: string };
 
 /** Reads the session cookie: absent, present with a good signature, or invalid (bad signature, unsigned). */
-export function readSessionCookie(config: Config, req: Request): CookieReading {
-  const name = sessionCookieName(config, req);
-  const signed = (req.signedCookies as Record<string, unknown> | undefined)?.[name];
+export function readSessionCookie(config: Config, request: RequestInfo): CookieReading {
+  const signed = request.signedCookie(sessionCookieName(config, request));
   if (typeof signed === 'string') return { state: 'present', token: signed };
-  if (signed === false || (req.cookies as Record<string, unknown> | undefined)?.[name] !== undefined) {
-    return { state: 'invalid' };
-  }
+  if (signed === false) return { state: 'invalid' };
   return { state: 'absent' };
 }
 
@@ -64,19 +49,16 @@ const DEVICE_COOKIE = 'gatehouse_device';
 /** Apps that keep no cookies send the device token in this header instead. */
 const DEVICE_HEADER = 'gatehouse-device';
 
-function deviceCookieName(config: Config, req: Request): string {
-  return isSecureRequest(config, req) ? `__Host-${DEVICE_COOKIE}` : DEVICE_COOKIE;
+function deviceCookieName(config: Config, request: RequestInfo): string {
+  return isSecureRequest(config, request) ? `__Host-${DEVICE_COOKIE}` : DEVICE_COOKIE;
 }
 
 /** The device token the client presents (cookie, or header for apps), unverified. */
-export function readDeviceToken(config: Config, req: Request): string | null {
-  const header = req.get(DEVICE_HEADER);
-  if (header) return header;
-  const cookie = (req.cookies as Record<string, unknown> | undefined)?.[deviceCookieName(config, req)];
-  return typeof cookie === 'string' ? cookie : null;
+export function readDeviceToken(config: Config, request: RequestInfo): string | null {
+  return request.header(DEVICE_HEADER) || (request.cookie(deviceCookieName(config, request)) ?? null);
 }
 
 /** Remembers the device: HttpOnly like the session cookie, but long-lived and kept across sign-outs. */
-export function setDeviceCookie(config: Config, req: Request, res: Response, token: string, maxAgeSeconds: number): void {
-  res.cookie(deviceCookieName(config, req), token, { ...cookieOptions(config, req), maxAge: maxAgeSeconds * 1000 });
+export function setDeviceCookie(config: Config, request: RequestInfo, effects: ResponseEffects, token: string, maxAgeSeconds: number): void {
+  effects.setCookie(deviceCookieName(config, request), token, { ...cookieSpec(config, request), maxAgeSeconds });
 }

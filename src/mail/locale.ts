@@ -1,7 +1,7 @@
-import type { Request } from 'express';
+import type { RequestInfo } from '../context/request-info';
 import { negotiateLocale } from './templates';
 
 /** The mail locale for a request, from Accept-Language among the shipped locales. */
-export function localeOf(req: Request): string {
-  return negotiateLocale(req.get('accept-language'));
+export function localeOf(request: RequestInfo): string {
+  return negotiateLocale(request.header('accept-language'));
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import type { Caller, Context } from '../context/context';
+import type { RequestInfo, ResponseEffects } from '../context/request-info';
 import { readDeviceToken, setDeviceCookie, setSessionCookie } from '../context/session-cookie';
 import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../features/lockout/device-token';
 import { clientAddressKey } from '../features/rate-limits/client-address';
@@ -30,22 +30,22 @@ export interface SignInRequest {
 
 /** The sign-in request of a GraphQL or redirect-flow context. */
 export function signInRequestOf(ctx: Context): SignInRequest {
-  return signInRequestFrom(ctx.req, ctx.res, ctx.em, ctx.caller, ctx.services.config);
+  return signInRequestFrom(ctx.request, ctx.effects, ctx.em, ctx.caller, ctx.services.config);
 }
 
 /**
- * The sign-in request of an HTTP request. Without a response (Authorization: Basic, checked on
- * every request and never signing a session in) nothing is handed back.
+ * The sign-in request of a request. Authorization: Basic (checked on every request, never signing
+ * a session in) passes NO_EFFECTS: nothing is handed back.
  */
-export function signInRequestFrom(req: Request, res: Response | null, em: EntityManager, caller: Caller, config: Config): SignInRequest {
+export function signInRequestFrom(request: RequestInfo, effects: ResponseEffects, em: EntityManager, caller: Caller, config: Config): SignInRequest {
   return {
     em,
     caller,
-    clientKey: clientAddressKey(req),
-    origin: { ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
-    locale: localeOf(req),
-    deviceToken: readDeviceToken(config, req),
-    setSessionCookie: (token, expires) => res && setSessionCookie(config, req, res, token, expires),
-    setDeviceCookie: (token) => res && setDeviceCookie(config, req, res, token, DEVICE_TOKEN_LIFETIME_SECONDS),
+    clientKey: clientAddressKey(request),
+    origin: { ipAddress: request.clientAddress, userAgent: request.header('user-agent') ?? null },
+    locale: localeOf(request),
+    deviceToken: readDeviceToken(config, request),
+    setSessionCookie: (token, expires) => setSessionCookie(config, request, effects, token, expires),
+    setDeviceCookie: (token) => setDeviceCookie(config, request, effects, token, DEVICE_TOKEN_LIFETIME_SECONDS),
   };
 }

@@ -4,16 +4,16 @@ import { CredentialKind } from '../../db/entities';
 import type { Services } from '../../services';
 import { authenticated } from '../context';
 import { readAuthorization } from './credential-sources';
-import { requestEm, settle } from './strategy-support';
+import { settle, strategyRequest } from './strategy-support';
 
 type Strategy = InstanceType<typeof CustomStrategy>;
-const bearerValue = (req: Parameters<typeof readAuthorization>[0]) => readAuthorization(req)?.value ?? '';
+const bearerValue = (req: unknown) => readAuthorization(strategyRequest(req).info)?.value ?? '';
 
 /** `Authorization: Bearer|Token gths_…`: the opaque token of a SESSION_TOKEN session. */
 export function createSessionTokenStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {
     const caller = services.sessions
-      .findLiveSession(requestEm(req), bearerValue(req), CredentialKind.SESSION_TOKEN)
+      .findLiveSession(strategyRequest(req).em, bearerValue(req), CredentialKind.SESSION_TOKEN)
       .then((live) => (live ? authenticated(live.user, 'SESSION_TOKEN', { sessionId: live.sessionId }) : null));
     settle(done, caller);
   });
@@ -23,7 +23,7 @@ export function createSessionTokenStrategy(services: Services): Strategy {
 export function createApiTokenStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {
     const caller = services.apiTokens
-      .findLive(requestEm(req), bearerValue(req))
+      .findLive(strategyRequest(req).em, bearerValue(req))
       .then((live) => (live ? authenticated(live.user, 'API_TOKEN', { apiToken: live.apiToken }) : null));
     settle(done, caller);
   });
@@ -38,7 +38,7 @@ export function createApiTokenStrategy(services: Services): Strategy {
  */
 export function createJwtStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {
-    const em = requestEm(req);
+    const em = strategyRequest(req).em;
     const verify = async () => {
       const token = bearerValue(req);
       let verified;

@@ -1,8 +1,8 @@
-import type { Request } from 'express';
 import proxyAddr from 'proxy-addr';
 import type { Config } from '../../config';
 import { API_TOKEN_PREFIX } from '../../features/api-tokens/api-token.service';
 import { SESSION_TOKEN_PREFIX } from '../../features/sessions/session.service';
+import type { RequestInfo } from '../request-info';
 import { readSessionCookie } from '../session-cookie';
 
 /** Passport strategy names, one per credential kind. */
@@ -22,8 +22,8 @@ export interface AuthorizationHeader {
 }
 
 /** `Authorization: <scheme> <value>`, scheme lower-cased; undefined when the header is absent. */
-export function readAuthorization(req: Request): AuthorizationHeader | undefined {
-  const header = req.headers.authorization;
+export function readAuthorization(request: RequestInfo): AuthorizationHeader | undefined {
+  const header = request.header('authorization');
   if (header === undefined) return undefined;
   const space = header.indexOf(' ');
   if (space < 0) return { scheme: header.toLowerCase(), value: '' };
@@ -44,15 +44,15 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export function createCredentialSelector(config: Config) {
   const trustedProxy = config.proxyAuth.header ? proxyAddr.compile([...config.proxyAuth.trustedFrom]) : undefined;
 
-  return (req: Request): StrategyName | 'unusable' | null => {
-    const authorization = readAuthorization(req);
+  return (request: RequestInfo): StrategyName | 'unusable' | null => {
+    const authorization = readAuthorization(request);
     if (authorization) return fromAuthorization(config, authorization);
     const proxyHeader = config.proxyAuth.header;
-    if (proxyHeader && trustedProxy && req.headers[proxyHeader] !== undefined) {
+    if (proxyHeader && trustedProxy && request.header(proxyHeader) !== undefined) {
       // From anyone else the header is just a header: a client cannot assert its own identity.
-      if (trustedProxy(req.socket.remoteAddress ?? '', 0)) return STRATEGY.PROXY;
+      if (trustedProxy(request.peerAddress ?? '', 0)) return STRATEGY.PROXY;
     }
-    if (readSessionCookie(config, req).state !== 'absent') return STRATEGY.COOKIE;
+    if (readSessionCookie(config, request).state !== 'absent') return STRATEGY.COOKIE;
     return null;
   };
 }

@@ -4,8 +4,9 @@ import { parseEmail } from '../../features/account/email';
 import { signInRequestFrom } from '../../sign-in/sign-in-request';
 import type { Services } from '../../services';
 import { authenticated, loadedUser } from '../context';
+import { NO_EFFECTS } from '../request-info';
 import { readAuthorization } from './credential-sources';
-import { requestEm, settle } from './strategy-support';
+import { settle, strategyRequest } from './strategy-support';
 
 type Strategy = InstanceType<typeof CustomStrategy>;
 
@@ -16,12 +17,14 @@ type Strategy = InstanceType<typeof CustomStrategy>;
  */
 export function createBasicStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {
+    const { info, em } = strategyRequest(req);
     const verify = async () => {
-      const decoded = Buffer.from(readAuthorization(req)?.value ?? '', 'base64').toString('utf8');
+      const decoded = Buffer.from(readAuthorization(info)?.value ?? '', 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) return null;
       const credentials = { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-      const request = signInRequestFrom(req, null, requestEm(req)(), { kind: 'anonymous' }, services.config);
+      // Checked on every request and never starting a session: nothing to hand back.
+      const request = signInRequestFrom(info, NO_EFFECTS, em(), { kind: 'anonymous' }, services.config);
       const user = await services.signIn.basic(request, credentials);
       return user && authenticated(loadedUser(user), 'BASIC');
     };
@@ -36,8 +39,9 @@ export function createBasicStrategy(services: Services): Strategy {
  */
 export function createTrustedProxyStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {
+    const { info, em } = strategyRequest(req);
     const verify = async () => {
-      const header = req.headers[services.config.proxyAuth.header!];
+      const header = info.header(services.config.proxyAuth.header!);
       if (typeof header !== 'string') return null;
       let email: string;
       try {
@@ -45,7 +49,7 @@ export function createTrustedProxyStrategy(services: Services): Strategy {
       } catch {
         return null;
       }
-      const user = await requestEm(req)().findOne(User, { email });
+      const user = await em().findOne(User, { email });
       return user?.isActive ? authenticated(loadedUser(user), 'PROXY') : null;
     };
     settle(done, verify());

@@ -1,14 +1,21 @@
-import type { Request } from 'express';
 import type { AuthenticatedCaller } from '../context';
+import type { RequestInfo, ResponseEffects } from '../request-info';
 import type { LazyEm } from '../user-cache';
 
-/** The request's EntityManager (forked on first use) travels on it, so strategies share it with resolvers. */
-export type RequestWithEm = Request & { gatehouseEm?: LazyEm };
+/**
+ * What passport hands each strategy as its "request": the request as the core sees it, the
+ * response effects, and the request's EntityManager (forked on first use, shared with resolvers).
+ * A plain object, not the HTTP framework's request: passport runs the same over HTTP and WebSocket.
+ */
+export interface StrategyRequest {
+  info: RequestInfo;
+  effects: ResponseEffects;
+  em: LazyEm;
+}
 
-export function requestEm(req: Request): LazyEm {
-  const em = (req as RequestWithEm).gatehouseEm;
-  if (!em) throw new Error('strategy run outside the context builder');
-  return em;
+/** passport-custom types its verify callback's request as Express's; ours is a StrategyRequest. */
+export function strategyRequest(req: unknown): StrategyRequest {
+  return req as StrategyRequest;
 }
 
 type Done = (error: unknown, user?: AuthenticatedCaller | false) => void;

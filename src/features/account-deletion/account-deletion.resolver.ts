@@ -10,9 +10,9 @@ export class AccountDeletionResolver {
     description: 'Deletes the account and every credential of it. Needs the password, or a recent sign-in for accounts without one.',
   })
   async deleteAccount(@Arg('password', () => String, { nullable: true }) password: string | null | undefined, @Ctx() ctx: UserContext): Promise<boolean> {
-    const { services, req, res } = ctx;
-    await services.accountDeletion.deleteAccount(ctx.em, ctx.caller, password ?? null, localeOf(req));
-    clearSessionCookieIfSent(services.config, req, res);
+    const { services, request, effects } = ctx;
+    await services.accountDeletion.deleteAccount(ctx.em, ctx.caller, password ?? null, localeOf(request));
+    clearSessionCookieIfSent(services.config, request, effects);
     return true;
   }
 }

@@ -25,7 +25,7 @@ export function auditPlugin(): ApolloServerPlugin<Context> {
             willResolveField({ info, contextValue, args }) {
               if (info.parentType.name !== 'Mutation' || NOT_AUDITED.has(info.fieldName)) return;
               return (error: unknown, result: unknown) => {
-                const { caller, req, services } = contextValue;
+                const { caller, request, services } = contextValue;
                 const input = (args as { input?: Record<string, unknown> }).input ?? (args as Record<string, unknown>);
                 const email = typeof input.email === 'string' ? canonicalEmail(input.email) : null;
                 const signedIn = (result as { user?: { id?: string } } | null)?.user?.id;
@@ -36,8 +36,8 @@ export function auditPlugin(): ApolloServerPlugin<Context> {
                   userId: caller.kind === 'user' ? caller.user.id : (signedIn ?? null),
                   email,
                   credentialKind: typeof input.credentials === 'string' ? input.credentials : caller.kind === 'user' ? caller.method : null,
-                  ipAddress: req.ip ?? null,
-                  userAgent: req.get('user-agent') ?? null,
+                  ipAddress: request.clientAddress,
+                  userAgent: request.header('user-agent') ?? null,
                 });
               };
             },

@@ -17,7 +17,7 @@ export class CredentialsResolver {
   @Mutation(() => Boolean, { description: 'Ends any of your credentials at once. NOT_FOUND for an id that is not yours.' })
   async revokeCredential(@Arg('id', () => ID) id: string, @Ctx() ctx: UserContext): Promise<boolean> {
     if (!(await revokeCredential(ctx.em, ctx.services, ctx.caller, id))) throw new AuthError(ErrorCode.NOT_FOUND);
-    if (id === ctx.caller.sessionId && ctx.caller.method === 'COOKIE') clearSessionCookie(ctx.services.config, ctx.req, ctx.res);
+    if (id === ctx.caller.sessionId && ctx.caller.method === 'COOKIE') clearSessionCookie(ctx.services.config, ctx.request, ctx.effects);
     return true;
   }
 }

@@ -13,12 +13,12 @@ export class EmailChangeResolver {
   async requestEmailChange(@Arg('newEmail', () => String) newEmail: string, @Ctx() ctx: UserContext): Promise<boolean> {
     const address = parseEmail(newEmail, 'newEmail');
     await ctx.services.reauthentication.requireRecent(ctx.em, ctx.caller);
-    await ctx.services.emailChange.request(ctx.em, ctx.caller.user, address, localeOf(ctx.req));
+    await ctx.services.emailChange.request(ctx.em, ctx.caller.user, address, localeOf(ctx.request));
     return true;
   }
 
   @Mutation(() => User, { description: 'Applies an address change with the token from the link mailed to the new address.' })
   confirmEmailChange(@Arg('token', () => String) token: string, @Ctx() ctx: Context): Promise<User> {
-    return ctx.services.emailChange.confirm(ctx.em, token, localeOf(ctx.req));
+    return ctx.services.emailChange.confirm(ctx.em, token, localeOf(ctx.request));
   }
 }

@@ -15,8 +15,8 @@ export class EmailVerificationResolver {
     @Arg('email', () => String, { nullable: true }) email: string | null | undefined,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    await ctx.services.rateLimits.consume('verification_ip', clientAddressKey(ctx.req));
-    const locale = localeOf(ctx.req);
+    await ctx.services.rateLimits.consume('verification_ip', clientAddressKey(ctx.request));
+    const locale = localeOf(ctx.request);
     const signedIn = ctx.caller.kind === 'user' ? ctx.caller.user.id : null;
     const address = email === null || email === undefined ? null : parseEmail(email);
     if (!signedIn && !address) return true;
@@ -35,7 +35,7 @@ export class EmailVerificationResolver {
 
   @Mutation(() => User, { description: 'Verifies the address with the 6-digit code from the mail (3 attempts).' })
   async verifyEmailCode(@Arg('email', () => String) email: string, @Arg('code', () => String) code: string, @Ctx() ctx: Context): Promise<User> {
-    await ctx.services.rateLimits.consume('verify_code_ip', clientAddressKey(ctx.req));
+    await ctx.services.rateLimits.consume('verify_code_ip', clientAddressKey(ctx.request));
     return ctx.services.emailVerification.verifyCode(ctx.em, parseEmail(email), code.trim());
   }
 }

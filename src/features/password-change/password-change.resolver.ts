@@ -18,7 +18,7 @@ export class PasswordChangeResolver {
     description: 'Changes the password. Needs the current one; signs out every other session, keeps this one.',
   })
   async changePassword(@Arg('input', () => ChangePasswordInput) input: ChangePasswordInput, @Ctx() ctx: UserContext): Promise<boolean> {
-    await ctx.services.passwordChange.changePassword(ctx.em, ctx.caller, input, localeOf(ctx.req));
+    await ctx.services.passwordChange.changePassword(ctx.em, ctx.caller, input, localeOf(ctx.request));
     return true;
   }
 }

@@ -21,9 +21,9 @@ export class PasswordResetResolver {
   async requestPasswordReset(@Arg('email', () => String) email: string, @Ctx() ctx: Context): Promise<boolean> {
     const address = parseEmail(email);
     // Keyed on the address typed, account or not: the limit itself reveals nothing (SEC-14, SEC-25).
-    await ctx.services.rateLimits.consume('password_reset_ip', clientAddressKey(ctx.req));
+    await ctx.services.rateLimits.consume('password_reset_ip', clientAddressKey(ctx.request));
     await ctx.services.rateLimits.consume('password_reset_email', address);
-    const locale = localeOf(ctx.req);
+    const locale = localeOf(ctx.request);
     // The lookup happens after answering, so nothing about the answer depends on the account.
     ctx.services.background.run((em) => ctx.services.passwordReset.sendResetLink(em, address, locale));
     return true;
@@ -31,7 +31,7 @@ export class PasswordResetResolver {
 
   @Mutation(() => Boolean, { description: 'Sets a new password with a reset token. Signs every session out; does not sign in.' })
   async resetPassword(@Arg('input', () => ResetPasswordInput) input: ResetPasswordInput, @Ctx() ctx: Context): Promise<boolean> {
-    await ctx.services.passwordReset.resetPassword(ctx.em, input.token, input.newPassword, localeOf(ctx.req));
+    await ctx.services.passwordReset.resetPassword(ctx.em, input.token, input.newPassword, localeOf(ctx.request));
     return true;
   }
 }

@@ -29,7 +29,7 @@ export class SessionsResolver {
     description: 'Exchanges a refresh token for a new access token and a new refresh token (the old one stops working).',
   })
   async refreshToken(@Arg('refreshToken', () => String) refreshToken: string, @Ctx() ctx: Context): Promise<typeof AuthResult> {
-    await ctx.services.rateLimits.consume('refresh_ip', clientAddressKey(ctx.req));
+    await ctx.services.rateLimits.consume('refresh_ip', clientAddressKey(ctx.request));
     const issued = await ctx.services.refreshTokens.rotate(ctx.em, refreshToken);
     return Object.assign(new AuthSuccess(), {
       user: issued.session.user,

@@ -9,8 +9,8 @@ import { clearSessionCookieIfSent } from '../../context/session-cookie';
  * of ours).
  */
 export async function signOut(ctx: Context, everywhere: boolean): Promise<boolean> {
-  const { em, req, res, services, caller } = ctx;
-  clearSessionCookieIfSent(services.config, req, res);
+  const { em, request, effects, services, caller } = ctx;
+  clearSessionCookieIfSent(services.config, request, effects);
   if (caller.kind !== 'user') return false;
   if (everywhere) {
     await services.sessions.revokeAllSessions(em, caller.userView.id, 'logout_everywhere');

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { RequestInfo } from '../../../src/context/request-info';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, RegisterDocument, RequestPasswordResetDocument } from '../../generated/graphql';
@@ -82,7 +82,7 @@ describe('limits per client address (SEC-11, SEC-13)', () => {
   });
 
   it('keys IPv6 clients by their /64 and IPv4-mapped addresses as IPv4', () => {
-    const key = (ip: string) => clientAddressKey({ ip, socket: {} } as unknown as Request);
+    const key = (ip: string) => clientAddressKey({ clientAddress: ip } as RequestInfo);
     expect(key('2001:db8:1:2:aaaa::1')).toBe(key('2001:db8:1:2:bbbb:cccc:dddd:eeee'));
     expect(key('2001:db8:1:2::1')).not.toBe(key('2001:db8:1:3::1'));
     expect(key('::ffff:203.0.113.7')).toBe('203.0.113.7');

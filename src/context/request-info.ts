@@ -1,0 +1,51 @@
+/**
+ * The boundary between HTTP and everything else. The HTTP adapter (src/http/) describes each
+ * request as a RequestInfo and applies ResponseEffects to its response; the context, the sign-in
+ * pipeline and the features see only these two, never the HTTP framework, so the server can
+ * change underneath them and a WebSocket can carry the same credentials.
+ */
+export interface RequestInfo {
+  readonly method: string;
+  /** The path, without the query string (which may carry tokens). */
+  readonly path: string;
+  /** A header's value by lower-case name; a repeated header as the HTTP layer joins it. */
+  header(name: string): string | undefined;
+  /** A cookie's value as sent (unsigned cookies). */
+  cookie(name: string): string | undefined;
+  /**
+   * A signed cookie's value when its signature checks out under any key of SECRET_KEY and its
+   * fallbacks; false when it was sent with a bad or no signature; undefined when it was not sent.
+   */
+  signedCookie(name: string): string | false | undefined;
+  /** A query parameter (its first value). */
+  query(name: string): string | undefined;
+  /** The client's address, TRUST_PROXY hops resolved (X-Forwarded-For only from them). */
+  readonly clientAddress: string | null;
+  /** The TCP peer's own address (a proxy's, when there is one). */
+  readonly peerAddress: string | null;
+  /** Whether the request came over https (X-Forwarded-Proto only from TRUST_PROXY hops). */
+  readonly secure: boolean;
+}
+
+export interface CookieSpec {
+  httpOnly: boolean;
+  sameSite: 'lax' | 'strict';
+  path: string;
+  secure: boolean;
+  /** HMAC-signed with SECRET_KEY (the adapter signs; RequestInfo.signedCookie verifies). */
+  signed?: boolean;
+  expires?: Date;
+  maxAgeSeconds?: number;
+}
+
+/**
+ * What the core asks of the response. One Set-Cookie per name and response: a later decision
+ * (a sign-in) replaces an earlier one (a clear) for the same cookie.
+ */
+export interface ResponseEffects {
+  setCookie(name: string, value: string, spec: CookieSpec): void;
+  clearCookie(name: string, spec: CookieSpec): void;
+}
+
+/** For requests that can hand nothing back (a credential checked on every request). */
+export const NO_EFFECTS: ResponseEffects = Object.freeze({ setCookie: () => {}, clearCookie: () => {} });
