@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import accepts from 'accepts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 
 /**
@@ -29,15 +30,15 @@ const SANDBOX_CSP = [
 const HSTS = 'max-age=63072000; includeSubDomains';
 
 /** The headers of every response; the Sandbox page gets a CSP that allows what it loads. */
-export function securityHeaders(config: Pick<Config, 'env' | 'graphql'>, graphqlPath: string): RequestHandler {
-  return (req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('X-Frame-Options', 'DENY');
-    const landingPage = config.graphql.landingPage && req.method === 'GET' && req.path === graphqlPath && req.accepts(['application/json', 'text/html']) === 'text/html';
-    res.setHeader('Content-Security-Policy', landingPage ? SANDBOX_CSP : API_CSP);
-    if (config.env === 'production') res.setHeader('Strict-Transport-Security', HSTS);
-    next();
+export function securityHeaders(config: Pick<Config, 'env' | 'graphql'>, graphqlPath: string) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('Cache-Control', 'no-store');
+    reply.header('X-Frame-Options', 'DENY');
+    const landingPage =
+      config.graphql.landingPage && request.method === 'GET' && request.url.split('?')[0] === graphqlPath && accepts(request.raw).type(['application/json', 'text/html']) === 'text/html';
+    reply.header('Content-Security-Policy', landingPage ? SANDBOX_CSP : API_CSP);
+    if (config.env === 'production') reply.header('Strict-Transport-Security', HSTS);
   };
 }

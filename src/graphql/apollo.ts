@@ -1,0 +1,45 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Config } from '../config';
+import type { Context } from '../context/context';
+import { createFormatError } from '../errors';
+import { auditPlugin } from '../features/audit/audit.plugin';
+import type { Logger } from '../logger';
+import { credentialGatePlugin } from './plugins/credential-gate';
+import { httpStatusPlugin } from './plugins/http-status';
+import { operationLimits } from './plugins/operation-limits';
+import { buildGatehouseSchema } from './schema';
+
+/**
+ * The Apollo server: Gatehouse's schema with its plugins (credential gate, HTTP statuses, audit,
+ * operation limits), CSRF prevention on, batching off, no stack traces. It knows no HTTP server:
+ * the adapter hands it requests (src/http/) and stops taking them before it is stopped.
+ */
+export async function createApolloServer(config: Config, logger: Logger): Promise<ApolloServer<Context>> {
+  const limits = operationLimits(config);
+  const apollo = new ApolloServer<Context>({
+    schema: await buildGatehouseSchema(),
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    introspection: config.graphql.introspection,
+    hideSchemaDetailsFromClientErrors: config.graphql.maskSchemaDetails,
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false, // main.ts owns the signals and the shutdown order
+    formatError: createFormatError(logger),
+    logger,
+    plugins: [
+      credentialGatePlugin(),
+      httpStatusPlugin(),
+      auditPlugin(),
+      ...limits.plugins,
+      config.graphql.landingPage
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+  return apollo;
+}

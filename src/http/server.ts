@@ -1,0 +1,184 @@
+import type { ApolloServer } from '@apollo/server';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config';
+import { type ContextBuilder, describeCaller } from '../context/build-context';
+import type { Context } from '../context/context';
+import { ErrorCode, errorMessages, httpStatusOf } from '../errors';
+import type { RedirectFlow } from '../features/social-login/redirect-flow';
+import type { Logger } from '../logger';
+import type { Services } from '../services';
+import { cookieSigner } from './cookie-signer';
+import { effectsOf, requestInfoOf, sendOutcome } from './fastify-adapter';
+import { requestLog } from './request-log';
+import { securityHeaders } from './security-headers';
+
+export const GRAPHQL_PATH = '/graphql';
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const HEALTH_TIMEOUT_MS = 2_000;
+/** After the drain deadline, how long a 503 has to reach its client before its connection is cut. */
+const CLOSE_GRACE_MS = 500;
+
+export interface HttpServerOptions {
+  config: Config;
+  logger: Logger;
+  orm: MikroORM;
+  services: Services;
+  apollo: ApolloServer<Context>;
+  buildContext: ContextBuilder;
+  redirectFlow: RedirectFlow;
+}
+
+export interface HttpServer {
+  listen(port: number, host: string): Promise<number>;
+  /** Stops accepting; requests still unanswered after `drainMs` get 503; resolves once all are done. */
+  close(drainMs: number): Promise<void>;
+}
+
+/**
+ * The one place that knows the HTTP framework (Fastify): GraphQL over HTTP, cookies (signed, with
+ * key rotation), CORS, the body limit, security headers, the redirect-flow routes, JWKS, health,
+ * request logs, errors in GraphQL's shape, and a bounded drain at shutdown.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { config, logger, services, apollo, buildContext, redirectFlow } = options;
+  const app: FastifyInstance = Fastify({
+    trustProxy: trustProxyOption(config.trustProxy),
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false, // our own request log (request-log.ts) and error logging
+    // JSON.parse as it is: a `__proto__` key stays an own property, which GraphQL's input
+    // coercion then refuses as an unknown field (BAD_USER_INPUT) like any other; nothing merges
+    // request bodies into objects.
+    onProtoPoisoning: 'ignore',
+    // A path that is not valid percent-encoding, and the like: our error shape, not Fastify's
+    // (which would echo the path back).
+    frameworkErrors: (_error, _request, reply) => void sendError(reply, ErrorCode.BAD_REQUEST),
+  });
+
+  const inFlight = new Set<FastifyReply>();
+  app.addHook('onRequest', requestLog(config, logger));
+  app.addHook('onRequest', async (_request, reply) => {
+    inFlight.add(reply);
+    reply.raw.once('close', () => inFlight.delete(reply));
+  });
+  app.addHook('onRequest', securityHeaders(config, GRAPHQL_PATH));
+  await app.register(fastifyCookie, { secret: cookieSigner(config.secretKeys) });
+  const allowedOrigins = new Set(config.corsOrigins);
+  await app.register(fastifyCors, {
+    // Only the GraphQL endpoint speaks to other origins, and only to an exact-match allow-list;
+    // never `*`, never a reflected Origin (SEC-34).
+    delegator: (request, callback) =>
+      callback(null, {
+        origin: request.url.split('?')[0] === GRAPHQL_PATH ? (origin, cb) => cb(null, origin !== undefined && allowedOrigins.has(origin)) : false,
+        credentials: true,
+        methods: ['GET', 'POST'],
+        maxAge: 600,
+      }),
+  });
+  // Bodies that are not JSON reach Apollo empty, so its CSRF check refuses them (400) as a
+  // browser's "simple" request; JSON is parsed by Fastify within the body limit.
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null, {}));
+
+  app.get('/healthz', healthCheck(options));
+  // Public keys for other services that verify our access tokens.
+  app.get('/.well-known/jwks.json', async (_request, reply) => reply.header('Cache-Control', 'public, max-age=300').send(services.accessTokens.jwks()));
+
+  const graphql = fastifyApolloHandler(apollo, {
+    context: async (request, reply) => {
+      const context = await buildContext(requestInfoOf(request), effectsOf(reply));
+      request.gatehouseAuth = describeCaller(context.caller);
+      return context;
+    },
+  });
+  app.route({ method: ['GET', 'POST'], url: GRAPHQL_PATH, handler: graphql });
+
+  app.get<{ Params: { provider: string } }>('/auth/:provider', async (request, reply) =>
+    sendOutcome(reply, await redirectFlow.start(requestInfoOf(request), effectsOf(reply), request.params.provider)),
+  );
+  app.get<{ Params: { provider: string } }>('/auth/:provider/callback', async (request, reply) =>
+    sendOutcome(reply, await redirectFlow.callback(requestInfoOf(request), effectsOf(reply), request.params.provider)),
+  );
+
+  app.setNotFoundHandler((_request, reply) => sendError(reply, ErrorCode.ROUTE_NOT_FOUND));
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const code = httpErrorCode(error);
+    if (code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ err: error }, 'unhandled HTTP error');
+    return sendError(reply, code, code === ErrorCode.BAD_REQUEST && isJsonError(error) ? 'The request body is not valid JSON.' : undefined);
+  });
+  await app.ready();
+
+  return {
+    listen: async (port, host) => {
+      await app.listen({ port, host });
+      return (app.server.address() as AddressInfo).port;
+    },
+    close: async (drainMs) => {
+      // Stops accepting and waits for the requests in flight; those still waiting at the
+      // deadline are answered 503 (with Connection: close), and a connection still open a
+      // moment later (a keep-alive one, a client that does not read) is cut.
+      const cutOff = setTimeout(() => {
+        answerUnavailable(inFlight);
+        app.server.closeIdleConnections();
+      }, drainMs);
+      const cutAll = setTimeout(() => app.server.closeAllConnections(), drainMs + CLOSE_GRACE_MS);
+      await app.close();
+      clearTimeout(cutOff);
+      clearTimeout(cutAll);
+    },
+  };
+}
+
+/** TRUST_PROXY as Fastify takes it: a hop count becomes "the nearest n hops", as proxy-addr reads it. */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
+function sendError(reply: FastifyReply, code: ErrorCode, message?: string): FastifyReply {
+  return reply.code(httpStatusOf(code)).send({ errors: [{ message: message ?? errorMessages[code], extensions: { code } }] });
+}
+
+/** HTTP-level failures (body parsing, limits) as our codes; anything else the client did is a 400. */
+function httpErrorCode(error: FastifyError): ErrorCode {
+  const status = error.statusCode ?? 500;
+  if (status === 413) return ErrorCode.PAYLOAD_TOO_LARGE;
+  if (status === 415) return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+  if (status >= 400 && status < 500) return ErrorCode.BAD_REQUEST;
+  return ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+function isJsonError(error: FastifyError): boolean {
+  return error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError;
+}
+
+/** Shutdown's last word to requests that are still waiting (on a stalled database, say). */
+function answerUnavailable(replies: Set<FastifyReply>): void {
+  for (const reply of replies) {
+    if (reply.sent || reply.raw.headersSent) continue;
+    void sendError(reply.header('Connection', 'close'), ErrorCode.SERVICE_UNAVAILABLE);
+  }
+}
+
+/**
+ * 200 when every dependency a request needs answers, 503 otherwise, naming each: the database
+ * (a `select 1` within HEALTH_TIMEOUT_MS) and the LISTEN connection that carries revocations and
+ * keeps the caller caches current (while it is down the server still works, from the database,
+ * but an operator should know); Redis when it holds the rate limits (degraded, still 200: the
+ * limits count in PostgreSQL meanwhile).
+ */
+function healthCheck({ orm, services }: HttpServerOptions) {
+  return async (_request: FastifyRequest, reply: FastifyReply) => {
+    const database = await Promise.race([
+      orm.em.getConnection().execute('select 1').then(() => 'ok' as const),
+      new Promise<'unavailable'>((resolve) => setTimeout(() => resolve('unavailable'), HEALTH_TIMEOUT_MS).unref()),
+    ]).catch(() => 'unavailable' as const);
+    const listener = services.notifications.isCurrent ? 'ok' : 'unavailable';
+    const healthy = database === 'ok' && listener === 'ok';
+    const store = services.rateLimits.health();
+    const status = !healthy ? 'unavailable' : Object.values(store).every((s) => s === 'ok') ? 'ok' : 'degraded';
+    return reply.code(healthy ? 200 : 503).send({ status, checks: { database, listener, ...store } });
+  };
+}
