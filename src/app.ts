@@ -5,6 +5,8 @@ import type { Config } from './config';
 import { createContextBuilder } from './context/build-context';
 import { createRedirectFlow } from './features/social-login/redirect-flow';
 import { createApolloServer } from './graphql/apollo';
+import { operationLimits } from './graphql/plugins/operation-limits';
+import { buildGatehouseSchema } from './graphql/schema';
 import { createHttpServer, GRAPHQL_PATH } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { createServices, type Services } from './services';
@@ -45,9 +47,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const services = createServices(config, options.clock ?? systemClock, logger, orm);
   await services.notifications.start();
-  const apollo = await createApolloServer(config, logger);
+  const schema = await buildGatehouseSchema();
+  const limits = operationLimits(config);
+  const apollo = await createApolloServer(config, logger, schema, limits);
   const buildContext = createContextBuilder(orm, services);
-  const http = await createHttpServer({ config, logger, orm, services, apollo, buildContext, redirectFlow: createRedirectFlow(services, buildContext) });
+  const redirectFlow = createRedirectFlow(services, buildContext);
+  const http = await createHttpServer({ config, logger, orm, services, apollo, schema, limits, buildContext, redirectFlow });
 
   return {
     services,
@@ -58,6 +63,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // Work started after answering (lookups, notices) finishes first, within bounds.
       await within(services.background.settled(), RELEASE_MS);
       services.revokedSessions.stop();
+      services.credentialWatch.stop();
       services.audit.close(); // what it still holds stays in the outbox for the next start
       await Promise.all([
         within(services.notifications.stop(), RELEASE_MS),

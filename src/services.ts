@@ -2,12 +2,14 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { join } from 'node:path';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import { CredentialWatch } from './context/credential-watch';
 import { UserCache } from './context/user-cache';
 import { AccessTokenSigner, CLOCK_TOLERANCE_SECONDS } from './crypto/jwt';
 import { PasswordHasher } from './crypto/password';
 import { DatabaseNotifications } from './db/notifications';
 import { PasswordScreening } from './features/account/password-screening';
 import { AuditService } from './features/audit/audit.service';
+import { SecurityEventBus } from './features/audit/security-event-bus';
 import { AccountDeletionService } from './features/account-deletion/account-deletion.service';
 import { EmailTokenService } from './features/account-emails/email-token.service';
 import { ApiTokenService } from './features/api-tokens/api-token.service';
@@ -73,6 +75,10 @@ export interface Services {
   passwordScreening: PasswordScreening;
   lockout: LockoutService;
   audit: AuditService;
+  /** Live security events for subscriptions, from the database's announcements. */
+  securityEvents: SecurityEventBus;
+  /** Credentials of long-lived connections, checked again on every change and every second. */
+  credentialWatch: CredentialWatch;
 }
 
 export function createServices(config: Config, clock: Clock, logger: Logger, orm: MikroORM): Services {
@@ -135,5 +141,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     passwordScreening: screening,
     lockout,
     audit,
+    securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
+    credentialWatch: new CredentialWatch(notifications),
   };
 }

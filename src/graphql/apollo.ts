@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Config } from '../config';
@@ -8,18 +9,21 @@ import { auditPlugin } from '../features/audit/audit.plugin';
 import type { Logger } from '../logger';
 import { credentialGatePlugin } from './plugins/credential-gate';
 import { httpStatusPlugin } from './plugins/http-status';
-import { operationLimits } from './plugins/operation-limits';
-import { buildGatehouseSchema } from './schema';
+import type { operationLimits } from './plugins/operation-limits';
 
 /**
  * The Apollo server: Gatehouse's schema with its plugins (credential gate, HTTP statuses, audit,
  * operation limits), CSRF prevention on, batching off, no stack traces. It knows no HTTP server:
  * the adapter hands it requests (src/http/) and stops taking them before it is stopped.
  */
-export async function createApolloServer(config: Config, logger: Logger): Promise<ApolloServer<Context>> {
-  const limits = operationLimits(config);
+export async function createApolloServer(
+  config: Config,
+  logger: Logger,
+  schema: GraphQLSchema,
+  limits: ReturnType<typeof operationLimits>,
+): Promise<ApolloServer<Context>> {
   const apollo = new ApolloServer<Context>({
-    schema: await buildGatehouseSchema(),
+    schema,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     csrfPrevention: true,

@@ -7,6 +7,7 @@ import { AccountDeletionResolver } from '../features/account-deletion/account-de
 import { EmailChangeResolver } from '../features/email-change/email-change.resolver';
 import { EmailVerificationResolver } from '../features/email-verification/email-verification.resolver';
 import { AuditResolver } from '../features/audit/audit.resolver';
+import { SecurityEventsSubscriptionResolver } from '../features/audit/security-events.resolver';
 import { LockoutResolver } from '../features/lockout/lockout.resolver';
 import { PasswordChangeResolver } from '../features/password-change/password-change.resolver';
 import { PasswordResetResolver } from '../features/password-reset/password-reset.resolver';
@@ -32,7 +33,21 @@ const resolvers: NonEmptyArray<Function> = [
   SocialLoginResolver,
   LockoutResolver,
   AuditResolver,
+  SecurityEventsSubscriptionResolver,
 ];
+
+/**
+ * type-graphql insists on a PubSub once there are subscriptions, but ours bring their own
+ * `subscribe` (the event bus of the request's services), so no topic is ever published to.
+ */
+const NO_TOPICS = {
+  publish(): never {
+    throw new Error('subscriptions subscribe through their own `subscribe`; nothing publishes to topics');
+  },
+  subscribe(): never {
+    throw new Error('subscriptions subscribe through their own `subscribe`; there are no topics');
+  },
+};
 
 /** Builds the executable schema; also what `npm run schema` prints into schema.graphql. */
 export function buildGatehouseSchema(): Promise<GraphQLSchema> {
@@ -41,6 +56,7 @@ export function buildGatehouseSchema(): Promise<GraphQLSchema> {
     authChecker,
     authMode: 'error',
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    pubSub: NO_TOPICS,
     validate: false,
     emitSchemaFile: false,
   });

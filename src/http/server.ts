@@ -2,7 +2,9 @@ import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
+import fastifyWebsocket from '@fastify/websocket';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { GraphQLSchema } from 'graphql';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
@@ -16,6 +18,7 @@ import { cookieSigner } from './cookie-signer';
 import { effectsOf, requestInfoOf, sendOutcome } from './fastify-adapter';
 import { requestLog } from './request-log';
 import { securityHeaders } from './security-headers';
+import { graphqlWebSocket, type WebSocketOptions } from './websocket';
 
 export const GRAPHQL_PATH = '/graphql';
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -29,6 +32,8 @@ export interface HttpServerOptions {
   orm: MikroORM;
   services: Services;
   apollo: ApolloServer<Context>;
+  schema: GraphQLSchema;
+  limits: WebSocketOptions['limits'];
   buildContext: ContextBuilder;
   redirectFlow: RedirectFlow;
 }
@@ -67,6 +72,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
   app.addHook('onRequest', securityHeaders(config, GRAPHQL_PATH));
   await app.register(fastifyCookie, { secret: cookieSigner(config.secretKeys) });
+  await app.register(fastifyWebsocket, { options: { maxPayload: BODY_LIMIT_BYTES } });
   const allowedOrigins = new Set(config.corsOrigins);
   await app.register(fastifyCors, {
     // Only the GraphQL endpoint speaks to other origins, and only to an exact-match allow-list;
@@ -94,7 +100,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       return context;
     },
   });
-  app.route({ method: ['GET', 'POST'], url: GRAPHQL_PATH, handler: graphql });
+  // The same path upgrades to WebSocket for subscriptions (graphql-ws).
+  app.route({ method: 'GET', url: GRAPHQL_PATH, handler: graphql, wsHandler: graphqlWebSocket(options) });
+  app.route({ method: 'POST', url: GRAPHQL_PATH, handler: graphql });
 
   app.get<{ Params: { provider: string } }>('/auth/:provider', async (request, reply) =>
     sendOutcome(reply, await redirectFlow.start(requestInfoOf(request), effectsOf(reply), request.params.provider)),
