@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { MAX_SOCKETS_PER_ADDRESS } from '../../../src/http/websocket';
 import { LoginDocument, RequestPasswordResetDocument } from '../../generated/graphql';
 import { type CallerKind, registerUser, signInAs, uniqueEmail } from '../../helpers/accounts';
 import { TestClient } from '../../helpers/client';
@@ -101,6 +103,23 @@ describe('securityEvents: how a socket may authenticate', () => {
       await expect(socket.take(`subscription { ${aliases} }`, 1)).rejects.toEqual(expect.arrayContaining([expect.objectContaining({ message: expect.stringMatching(/alias/i) })]));
     } finally {
       await socket.dispose();
+    }
+  });
+
+  it('bounds the sockets one address may hold open, signed in or not yet (4429 beyond)', async () => {
+    const url = a.graphqlUrl.replace(/^http/, 'ws');
+    const open = (): Promise<WebSocket> =>
+      new Promise((resolve, reject) => {
+        const socket = new WebSocket(url, 'graphql-transport-ws');
+        socket.once('open', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    const held = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_ADDRESS }, open));
+    try {
+      const extra = new WebSocket(url, 'graphql-transport-ws');
+      expect(await within(new Promise<number>((resolve) => extra.once('close', (code) => resolve(code))), 3_000, 'close')).toBe(4429);
+    } finally {
+      for (const socket of held) socket.terminate();
     }
   });
 
