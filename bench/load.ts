@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
  */
 interface LoadCase {
   url: string;
+  /** POST (GraphQL, sign-ins) unless GET (Better Auth's get-session). */
+  method?: 'GET' | 'POST';
   body: string;
   headers: Record<string, string>;
   seconds: number;
@@ -27,18 +29,14 @@ async function main(): Promise<void> {
     if (spec.numbered) return spec.body.replace('__N__', `${salt}-${next++}`);
     return spec.body;
   };
+  const method = spec.method ?? 'POST';
   const result = await autocannon({
     url: spec.url,
-    method: 'POST',
+    method,
     connections: spec.connections,
     duration: spec.seconds,
-    headers: { 'content-type': 'application/json', ...spec.headers },
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (request) => ({ ...request, body: bodyFor() }),
-      },
-    ],
+    headers: method === 'POST' ? { 'content-type': 'application/json', ...spec.headers } : spec.headers,
+    requests: [method === 'POST' ? { method, setupRequest: (request) => ({ ...request, body: bodyFor() }) } : { method }],
   });
   process.stdout.write(
     `${JSON.stringify({

@@ -44,6 +44,8 @@ const SERVER_CPUS = HALF === 1 ? '0' : `0-${HALF - 1}`;
 const LOAD_CPUS = `${HALF}-${cpus().length - 1}`;
 
 interface Row { name: string; rps: number; p50: number; p99: number; rssMb: number; limit?: string; ratio?: number; errors: number }
+/** Gatehouse's figure over the peer's for the same job, in the same run. */
+interface Versus { ours: string; theirs: string; ratio: number }
 
 async function main(): Promise<void> {
   execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
@@ -82,20 +84,33 @@ async function main(): Promise<void> {
     ['me over API token', { authorization: `Bearer ${creds.apiToken}` }],
     ['me anonymous', {}],
   ];
+  // Gatehouse serves on Fastify: its `me` is measured against the bare server on the same stack.
   for (const [name, headers] of cases) {
     if (CASES && !CASES.some((word) => name.includes(word))) continue;
     const row = await measure(name, server, graphql, { body: me, headers });
-    rows.push({ ...row, limit: 'hello', ratio: row.rps / helloRow.rps });
+    rows.push({ ...row, limit: 'hello over Fastify', ratio: row.rps / fastifyRow.rps });
+  }
+  const versus: Versus[] = [];
+  const byName = (name: string) => rows.find((r) => r.name === name);
+  const peer = QUICK && !process.env.BENCH_PEER ? null : await betterAuthReads(url, rows);
+  if (peer) {
+    const jwt = byName('me over access JWT');
+    const cookie = byName('me over session cookie');
+    if (jwt) versus.push({ ours: jwt.name, theirs: peer.cached.name, ratio: jwt.rps / peer.cached.rps });
+    if (cookie) versus.push({ ours: cookie.name, theirs: peer.uncached.name, ratio: cookie.rps / peer.uncached.rps });
   }
   const scale: Row[] = [];
   const plans: string[] = [];
   if (!QUICK) await slowCases(url, graphql, server, rows, scale, plans, hash);
+  const login = byName('login (argon2id 19 MiB, t=2)');
+  const signIn = byName('Better Auth sign-in (scrypt)');
+  if (login && signIn) versus.push({ ours: login.name, theirs: signIn.name, ratio: login.rps / signIn.rps });
 
   server.child.kill('SIGTERM');
   smtp.close();
   await query(adminUrl, `drop database if exists "${dbName}" with (force)`);
   await stopDb();
-  const report = renderReport(rows, scale, plans);
+  const report = renderReport(rows, scale, plans, versus);
   process.stdout.write(`\n${report}\n`);
   writeFileSync(join(ROOT, 'bench', 'latest.md'), report);
 }
@@ -114,6 +129,11 @@ async function slowCases(url: string, graphql: string, server: Running, rows: Ro
   const register = JSON.stringify({ query: 'mutation($i: RegisterInput!) { register(input: $i) { __typename } }', variables: { i: { email: 'new-__N__@example.com', password: PASSWORD, credentials: 'SESSION_TOKEN' } } });
   const registerRow = await measure('register', server, graphql, { body: register, numbered: true });
   rows.push({ ...registerRow, limit: 'argon2', ratio: registerRow.rps / argonRate });
+  const peer = await startBetterAuth(url, false, true);
+  if (PIN) execFileSync('taskset', ['-a', '-p', '-c', `0-${cpus().length - 1}`, String(peer.child.pid)], { stdio: 'ignore' });
+  const signIn = JSON.stringify({ email: BETTER_AUTH_USER, password: PASSWORD });
+  rows.push(await measure('Better Auth sign-in (scrypt)', peer, `http://127.0.0.1:${peer.port}/api/auth/sign-in/email`, { body: signIn, headers: { origin: BETTER_AUTH_ORIGIN } }));
+  peer.child.kill();
   const refreshFile = await seedRefreshTokens(url, 150_000);
   rows.push(await measure('refreshToken', server, graphql, { body: '', bodiesFile: refreshFile }));
 
@@ -127,6 +147,42 @@ async function slowCases(url: string, graphql: string, server: Running, rows: Ro
     scale.push({ ...(await measure(`${label}: me over access JWT`, server, graphql, { body: me, headers: { authorization: `Bearer ${fresh.jwt}` } })) });
   }
   plans.push(...(await explain(url)));
+}
+
+const BETTER_AUTH_USER = 'better-auth-1@example.com';
+const BETTER_AUTH_ORIGIN = 'http://127.0.0.1';
+
+/**
+ * Better Auth on the same PostgreSQL (its own tables), `get-session` with and without its
+ * cookie cache, on the same cores as Gatehouse's `me`. The first start creates its tables and the
+ * user.
+ */
+async function betterAuthReads(url: string, rows: Row[]): Promise<{ cached: Row; uncached: Row }> {
+  const results: Row[] = [];
+  for (const cookieCache of [false, true]) {
+    const peer = await startBetterAuth(url, cookieCache, !cookieCache);
+    const base = `http://127.0.0.1:${peer.port}/api/auth`;
+    const post = (path: string, body: unknown) =>
+      fetch(`${base}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: BETTER_AUTH_ORIGIN }, body: JSON.stringify(body) });
+    if (!cookieCache) await post('sign-up/email', { email: BETTER_AUTH_USER, password: PASSWORD, name: 'Bench' });
+    const signedIn = await post('sign-in/email', { email: BETTER_AUTH_USER, password: PASSWORD });
+    const cookie = signedIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const name = `Better Auth get-session (${cookieCache ? 'cookie cache' : 'no cookie cache'})`;
+    results.push(await measure(name, peer, `${base}/get-session`, { body: '', method: 'GET', headers: { cookie } }));
+    peer.child.kill();
+  }
+  rows.push(...results);
+  return { uncached: results[0]!, cached: results[1]! };
+}
+
+function startBetterAuth(url: string, cookieCache: boolean, migrate: boolean): Promise<Running> {
+  return startChild([...startFlags(), '--import', 'tsx', join(ROOT, 'bench', 'better-auth-server.ts')], {
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    BETTER_AUTH_SECRET: 'bench-only-secret-of-at-least-32-characters',
+    BENCH_BA_COOKIE_CACHE: cookieCache ? '1' : '0',
+    BENCH_BA_MIGRATE: migrate ? '1' : '0',
+  });
 }
 
 async function database(): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -285,7 +341,12 @@ async function credentials(graphql: string): Promise<{ jwt: string; cookie: stri
   return { cookie, sessionToken: (await login('SESSION_TOKEN')).sessionToken!, jwt: (await login('JWT')).accessToken!, apiToken };
 }
 
-async function measure(name: string, server: Running, url: string, spec: { body: string; headers?: Record<string, string>; bodiesFile?: string; numbered?: boolean }): Promise<Row> {
+async function measure(
+  name: string,
+  server: Running,
+  url: string,
+  spec: { body: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; bodiesFile?: string; numbered?: boolean },
+): Promise<Row> {
   // Asynchronously, so the RSS sampler below keeps running while the load runs.
   const run = async (seconds: number) => {
     const args = ['--import', 'tsx', join(ROOT, 'bench', 'load.ts'), JSON.stringify({ url, headers: {}, ...spec, seconds, connections: CONNECTIONS })];
@@ -328,7 +389,7 @@ function rssMb(pid: number): number {
   }
 }
 
-function renderReport(rows: Row[], scale: Row[], plans: string[]): string {
+function renderReport(rows: Row[], scale: Row[], plans: string[], versus: Versus[]): string {
   const line = (r: Row) =>
     `| ${r.name} | ${Math.round(r.rps)} | ${r.p50 || '—'} | ${r.p99 || '—'} | ${r.rssMb ? Math.round(r.rssMb) : '—'} | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)} × ${r.limit}` : '—'} | ${r.errors} |`;
   const head = '| case | req/s | p50 ms | p99 ms | peak RSS MB | ratio to its limit | errors |\n|---|---|---|---|---|---|---|';
@@ -338,6 +399,11 @@ function renderReport(rows: Row[], scale: Row[], plans: string[]): string {
     '',
     head,
     ...rows.map(line),
+    '',
+    'Against Better Auth, in the same run (Gatehouse ÷ Better Auth):',
+    '',
+    '| Gatehouse | Better Auth | ratio |\n|---|---|---|',
+    ...versus.map((v) => `| ${v.ours} | ${v.theirs} | ${v.ratio.toFixed(2)} × |`),
     '',
     'Scale (same requests after seeding users and one session each):',
     '',
