@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     if (jwt) versus.push({ ours: jwt.name, theirs: peer.cached.name, ratio: jwt.rps / peer.cached.rps });
     if (cookie) versus.push({ ours: cookie.name, theirs: peer.uncached.name, ratio: cookie.rps / peer.uncached.rps });
   }
+  const sockets = QUICK && !process.env.BENCH_SOCKETS ? null : await socketCase(url, server);
   const scale: Row[] = [];
   const plans: string[] = [];
   if (!QUICK) await slowCases(url, graphql, server, rows, scale, plans, hash);
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
   smtp.close();
   await query(adminUrl, `drop database if exists "${dbName}" with (force)`);
   await stopDb();
-  const report = renderReport(rows, scale, plans, versus);
+  const report = renderReport(rows, scale, plans, versus, sockets);
   process.stdout.write(`\n${report}\n`);
   writeFileSync(join(ROOT, 'bench', 'latest.md'), report);
 }
@@ -147,6 +148,37 @@ async function slowCases(url: string, graphql: string, server: Running, rows: Ro
     scale.push({ ...(await measure(`${label}: me over access JWT`, server, graphql, { body: me, headers: { authorization: `Bearer ${fresh.jwt}` } })) });
   }
   plans.push(...(await explain(url)));
+}
+
+const SOCKETS = 1_000;
+const REVOCATIONS = 20;
+
+interface SocketsResult { open: number; peakRssMb: number; closeMs: number[] }
+
+/**
+ * 1,000 open `securityEvents` subscriptions (one session token and user each) on one instance:
+ * the server's RSS with them open, and how long a revoked session's socket stays open.
+ */
+async function socketCase(url: string, server: Running): Promise<SocketsResult> {
+  const { rows: users } = await query(url, `select id from users where email like 'bench-%' order by email limit $1`, [SOCKETS]);
+  const sessions = users.map(() => ({ id: randomUUID(), token: `gths_${randomBytes(32).toString('base64url')}` }));
+  await query(
+    url,
+    `insert into sessions (id, user_id, credential_kind, token_hash, created_at, authenticated_at, last_seen_at, expires_at, idle_timeout_seconds)
+     select s, u, 'SESSION_TOKEN', h, now(), now(), now(), now() + interval '12 hours', 86400 from unnest($1::uuid[], $2::uuid[], $3::text[]) as t(s, u, h)`,
+    [sessions.map((x) => x.id), users.map((u) => (u as { id: string }).id), sessions.map((x) => createHash('sha256').update(x.token).digest('hex'))],
+  );
+  const file = join(mkdtempSync(join(tmpdir(), 'gatehouse-bench-')), 'sockets.txt');
+  writeFileSync(file, sessions.map((x) => JSON.stringify(x)).join('\n'));
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server.child.pid!))), 200);
+  const spec = { url: `ws://127.0.0.1:${server.port}/graphql`, databaseUrl: url, tokensFile: file, revocations: REVOCATIONS };
+  const [command, ...rest] = pinned(LOAD_CPUS, ['--import', 'tsx', join(ROOT, 'bench', 'sockets.ts'), JSON.stringify(spec)]);
+  const { stdout } = await execFileAsync(command!, rest, { cwd: ROOT, maxBuffer: 1 << 20 });
+  clearInterval(sampler);
+  const result = JSON.parse(stdout) as { open: number; closeMs: number[] };
+  process.stderr.write(`sockets: ${result.open} open, peak RSS ${Math.round(peak)} MB, revocation closes in ${result.closeMs.join(', ')} ms\n`);
+  return { ...result, peakRssMb: peak };
 }
 
 const BETTER_AUTH_USER = 'better-auth-1@example.com';
@@ -318,6 +350,8 @@ function startGatehouse(url: string, smtpPort: number): Promise<Running> {
     // As many argon2 hashes at once as the machine has cores, although the server starts pinned.
     PASSWORD_HASH_CONCURRENCY: String(cpus().length),
     LOG_LEVEL: 'info',
+    // The subscription case opens 1,000 sockets from one address.
+    WS_MAX_SOCKETS_PER_ADDRESS: String(SOCKETS + 100),
   });
 }
 
@@ -389,7 +423,11 @@ function rssMb(pid: number): number {
   }
 }
 
-function renderReport(rows: Row[], scale: Row[], plans: string[], versus: Versus[]): string {
+function renderReport(rows: Row[], scale: Row[], plans: string[], versus: Versus[], sockets: SocketsResult | null): string {
+  const sorted = [...(sockets?.closeMs ?? [])].sort((x, y) => x - y);
+  const socketLine = sockets
+    ? `Subscriptions: ${sockets.open} open sockets on one instance, peak RSS ${Math.round(sockets.peakRssMb)} MB; a revoked session's socket closed in ${sorted[Math.floor(sorted.length / 2)]} ms (median of ${sorted.length}), ${sorted.at(-1)} ms at most.`
+    : 'Subscriptions: not measured in this run.';
   const line = (r: Row) =>
     `| ${r.name} | ${Math.round(r.rps)} | ${r.p50 || '—'} | ${r.p99 || '—'} | ${r.rssMb ? Math.round(r.rssMb) : '—'} | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)} × ${r.limit}` : '—'} | ${r.errors} |`;
   const head = '| case | req/s | p50 ms | p99 ms | peak RSS MB | ratio to its limit | errors |\n|---|---|---|---|---|---|---|';
@@ -399,6 +437,8 @@ function renderReport(rows: Row[], scale: Row[], plans: string[], versus: Versus
     '',
     head,
     ...rows.map(line),
+    '',
+    socketLine,
     '',
     'Against Better Auth, in the same run (Gatehouse ÷ Better Auth):',
     '',

@@ -51,6 +51,8 @@ export interface Config {
   reauthWindowSeconds: number;
   /** How many callers' rows each instance keeps in memory (kept correct by NOTIFY); 0: none. */
   callerCacheSize: number;
+  /** Open subscription sockets one user, and one client address, may hold. */
+  webSockets: { maxPerUser: number; maxPerAddress: number };
   basicAuth: { enabled: boolean };
   /** A password reset (account recovery) also revokes the user's API tokens. */
   revokeApiTokensOnPasswordReset: boolean;

@@ -11,10 +11,6 @@ import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { requestInfoOf } from './fastify-adapter';
 
-/** Open sockets one user may hold (tabs, devices), and one address (before anyone signs in). */
-export const MAX_SOCKETS_PER_USER = 10;
-export const MAX_SOCKETS_PER_ADDRESS = 50;
-
 /** Close codes (graphql-ws's where it has one). */
 const CLOSE = {
   FORBIDDEN: 4403, // connection_init without a working credential
@@ -70,7 +66,7 @@ export function graphqlWebSocket(options: WebSocketOptions): WebsocketHandler {
       // a socket holds a session, a JWT or an API token.
       if (caller.method === 'BASIC') return false;
       const { socket } = ctx.extra;
-      if (!perUser.take(caller.userView.id, MAX_SOCKETS_PER_USER)) {
+      if (!perUser.take(caller.userView.id, config.webSockets.maxPerUser)) {
         socket.close(CLOSE.TOO_MANY, 'Too many connections');
         return false;
       }
@@ -106,7 +102,7 @@ export function graphqlWebSocket(options: WebSocketOptions): WebsocketHandler {
 
   return function onSocket(this: ThisParameterType<WebsocketHandler>, socket, request) {
     const address = clientAddressKey(requestInfoOf(request));
-    if (!perAddress.take(address, MAX_SOCKETS_PER_ADDRESS)) {
+    if (!perAddress.take(address, config.webSockets.maxPerAddress)) {
       socket.close(CLOSE.TOO_MANY, 'Too many connections');
       return;
     }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MAX_SOCKETS_PER_ADDRESS } from '../../../src/http/websocket';
 import { LoginDocument, RequestPasswordResetDocument } from '../../generated/graphql';
 import { type CallerKind, registerUser, signInAs, uniqueEmail } from '../../helpers/accounts';
 import { TestClient } from '../../helpers/client';
@@ -114,7 +113,7 @@ describe('securityEvents: how a socket may authenticate', () => {
         socket.once('open', () => resolve(socket));
         socket.once('error', reject);
       });
-    const held = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_ADDRESS }, open));
+    const held = await Promise.all(Array.from({ length: a.config.webSockets.maxPerAddress }, open));
     try {
       const extra = new WebSocket(url, 'graphql-transport-ws');
       expect(await within(new Promise<number>((resolve) => extra.once('close', (code) => resolve(code))), 3_000, 'close')).toBe(4429);
@@ -125,7 +124,7 @@ describe('securityEvents: how a socket may authenticate', () => {
 
   it('bounds the sockets one user may hold open (4429 beyond)', async () => {
     const me = await signInAs(a, 'SESSION_TOKEN');
-    const sockets = Array.from({ length: 10 }, () => subscriber(a.graphqlUrl, me.client));
+    const sockets = Array.from({ length: a.config.webSockets.maxPerUser }, () => subscriber(a.graphqlUrl, me.client));
     try {
       await Promise.all(sockets.map((s) => within(s.connected, 5_000, 'connection_ack')));
       expect(await within(subscriber(a.graphqlUrl, me.client).closed, 5_000, 'close')).toBe(4429);
