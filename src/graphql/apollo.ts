@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { credentialGatePlugin } from './plugins/credential-gate';
 import { httpStatusPlugin } from './plugins/http-status';
 import type { operationLimits } from './plugins/operation-limits';
+import { subscriptionsOverWebSocketPlugin } from './plugins/subscriptions-over-websocket';
 
 /**
  * The Apollo server: Gatehouse's schema with its plugins (credential gate, HTTP statuses, audit,
@@ -36,6 +37,7 @@ export async function createApolloServer(
     logger,
     plugins: [
       credentialGatePlugin(),
+      subscriptionsOverWebSocketPlugin(),
       httpStatusPlugin(),
       auditPlugin(),
       ...limits.plugins,

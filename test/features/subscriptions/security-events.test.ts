@@ -82,6 +82,14 @@ describe('securityEvents: how a socket may authenticate', () => {
     await allowed.dispose();
   });
 
+  it('over HTTP a subscription is refused with a client error, never a 500', async () => {
+    const me = await signInAs(a, 'SESSION_TOKEN');
+    const response = await me.client.post(JSON.stringify({ query: EVENTS }));
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(response.errors?.[0]?.extensions?.code).toEqual(expect.any(String));
+  });
+
   it('Basic is refused: a long-lived socket would re-verify a password every second', async () => {
     const basic = await startTestServer({ databaseUrl: a.databaseUrl, env: { AUTH_BASIC_ENABLED: 'true' } });
     try {
