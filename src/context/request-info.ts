@@ -25,6 +25,11 @@ export interface RequestInfo {
   readonly peerAddress: string | null;
   /** Whether the request came over https (X-Forwarded-Proto only from TRUST_PROXY hops). */
   readonly secure: boolean;
+  /**
+   * A check the server makes on its own (a long-lived socket's credential, re-checked every
+   * second), not the user's activity: it must not extend a session's idle lifetime.
+   */
+  readonly passive?: boolean;
 }
 
 export interface CookieSpec {

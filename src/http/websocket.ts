@@ -71,7 +71,9 @@ export function graphqlWebSocket(options: WebSocketOptions): WebsocketHandler {
         return false;
       }
       ctx.extra.gatehouse = { caller, request };
-      const unwatch = services.credentialWatch.watch({ caller, recheck: recheckOf(caller, request, buildContext, (code, reason) => socket.close(code, reason)) });
+      // Re-checks are not the user's activity: they never extend the session's idle lifetime.
+      const recheck = recheckOf(caller, { ...request, passive: true }, buildContext, (code, reason) => socket.close(code, reason));
+      const unwatch = services.credentialWatch.watch({ caller, recheck });
       socket.once('close', () => {
         unwatch();
         perUser.give(caller.userView.id);

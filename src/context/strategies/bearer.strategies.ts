@@ -13,7 +13,7 @@ const bearerValue = (req: unknown) => readAuthorization(strategyRequest(req).inf
 export function createSessionTokenStrategy(services: Services): Strategy {
   return new CustomStrategy((req, done) => {
     const caller = services.sessions
-      .findLiveSession(strategyRequest(req).em, bearerValue(req), CredentialKind.SESSION_TOKEN)
+      .findLiveSession(strategyRequest(req).em, bearerValue(req), CredentialKind.SESSION_TOKEN, { activity: !strategyRequest(req).info.passive })
       .then((live) => (live ? authenticated(live.user, 'SESSION_TOKEN', { sessionId: live.sessionId }) : null));
     settle(done, caller);
   });

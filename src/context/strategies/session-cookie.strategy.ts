@@ -19,7 +19,7 @@ export function createSessionCookieStrategy(services: Services): InstanceType<ty
     };
     if (reading.state !== 'present') return settle(done, Promise.resolve(reject()));
     const caller = services.sessions
-      .findLiveSession(em, reading.token, CredentialKind.COOKIE)
+      .findLiveSession(em, reading.token, CredentialKind.COOKIE, { activity: !info.passive })
       .then((live) => (live ? authenticated(live.user, 'COOKIE', { sessionId: live.sessionId }) : reject()));
     settle(done, caller);
   });

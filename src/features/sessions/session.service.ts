@@ -84,7 +84,7 @@ export class SessionService {
    * by NOTIFY); a cached session that looks idle-expired is read again, since another instance may
    * have recorded activity. Activity is written at most once per touch interval.
    */
-  async findLiveSession(em: LazyEm, token: string, kind: CredentialKind): Promise<LiveSession | null> {
+  async findLiveSession(em: LazyEm, token: string, kind: CredentialKind, options: { activity: boolean } = { activity: true }): Promise<LiveSession | null> {
     if (!token.startsWith(SESSION_TOKEN_PREFIX)) return null;
     const tokenHash = hashToken(token);
     const now = this.clock.now();
@@ -96,7 +96,7 @@ export class SessionService {
     if (!session || session.credentialKind !== kind || !sessionIsLiveAt(session, now)) return null;
     const user = await this.users.load(em, session.userId);
     if (!user?.view.isActive) return null;
-    await this.touch(em, session, now);
+    if (options.activity) await this.touch(em, session, now);
     return { sessionId: session.id, user };
   }
 

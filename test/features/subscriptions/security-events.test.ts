@@ -159,4 +159,21 @@ describe('securityEvents: a credential that expires while the socket is open', (
       await server.close();
     }
   });
+
+  it.each(['COOKIE', 'SESSION_TOKEN'] as const)('%s: the socket’s own re-checks do not keep an idle session alive (SEC-31)', async (kind) => {
+    const clock = new FakeClock();
+    const server = await startTestServer({ databaseUrl: a.databaseUrl, clock, env: { CORS_ORIGINS: ALLOWED_ORIGIN } });
+    try {
+      const me = await signInAs(server, kind, uniqueEmail('idle'));
+      const idle = kind === 'COOKIE' ? server.config.session.idleTimeoutSeconds : server.config.tokenSession.idleTimeoutSeconds;
+      const socket = subscriber(server.graphqlUrl, me.client, asBrowserOrApp(kind));
+      await within(socket.connected, 3_000, 'connection_ack');
+      clock.advance(idle - 120); // nearly idle: a re-check now must not count as activity…
+      await new Promise((resolve) => setTimeout(resolve, 1_500)); // …and at least one runs
+      clock.advance(240); // past the idle timeout counted from the sign-in
+      expect(await within(socket.closed, 3_000, 'close')).toBe(4401);
+    } finally {
+      await server.close();
+    }
+  });
 });
