@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { registerUser, loginUser } from '../helpers/accounts';
 import { adminQuery, createTestDatabase } from '../helpers/database';
 import { eventually } from '../helpers/eventually';
 import { injectFault, literal } from '../helpers/faults';
-import { spawnServer } from '../helpers/process';
-import { sql, startTestServer, TEST_JWT_PRIVATE_KEY, TEST_SECRET_KEY } from '../helpers/test-server';
+import { processEnv, spawnServer } from '../helpers/process';
+import { sql, startTestServer } from '../helpers/test-server';
 
 /**
  * Audit entries are not lost when the database does not take them (SEC-15, SEC-62): they wait in
@@ -58,19 +57,8 @@ describe('audit entries the database refused (SEC-15, SEC-62)', () => {
 
   it('survive a crash of the process holding them: the next start writes them', async () => {
     const databaseUrl = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
-    const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-audit-'));
-    const env = {
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      GATEHOUSE_DATA_DIR: dataDir,
-      SECRET_KEY: TEST_SECRET_KEY,
-      JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
-      PASSWORD_HASH_MEMORY_KIB: '1024',
-      PASSWORD_HASH_ITERATIONS: '1',
-      RATE_LIMITS_ENABLED: 'false',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-    };
+    const env = processEnv({ DATABASE_URL: databaseUrl });
+    const dataDir = env.GATEHOUSE_DATA_DIR!;
     const victim = await spawnServer(env);
     const { email } = await registerUser(victim);
     await adminQuery(databaseUrl, REFUSE_AUDIT);

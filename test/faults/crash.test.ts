@@ -3,23 +3,12 @@ import { RegisterDocument } from '../generated/graphql';
 import { GOOD_PASSWORD, uniqueEmail } from '../helpers/accounts';
 import { TestClient } from '../helpers/client';
 import { adminQuery, createTestDatabase } from '../helpers/database';
-import { spawnServer } from '../helpers/process';
-import { TEST_JWT_PRIVATE_KEY, TEST_SECRET_KEY } from '../helpers/test-server';
+import { processEnv, spawnServer } from '../helpers/process';
 
 describe('a server killed with SIGKILL under load (SEC-62)', () => {
   it('leaves no user without its session and its verification link, and every lost registration can be retried', async () => {
     const databaseUrl = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
-    const env = {
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      SECRET_KEY: TEST_SECRET_KEY,
-      JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
-      PASSWORD_HASH_MEMORY_KIB: '1024',
-      PASSWORD_HASH_ITERATIONS: '1',
-      RATE_LIMITS_ENABLED: 'false',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-    };
+    const env = processEnv({ DATABASE_URL: databaseUrl });
     const emails = Array.from({ length: 36 }, () => uniqueEmail('crash'));
     const victim = await spawnServer(env);
     const register = (url: string, email: string) =>

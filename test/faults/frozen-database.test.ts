@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument } from '../generated/graphql';
 import { GOOD_PASSWORD, registerUser, whoAmI } from '../helpers/accounts';
 import { errorCode, TestClient } from '../helpers/client';
-import { eventually } from '../helpers/eventually';
+import { eventually, timed } from '../helpers/eventually';
 import { type OwnCluster, startOwnCluster } from '../helpers/own-cluster';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
@@ -23,11 +23,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const timed = async <T>(work: () => Promise<T>) => {
-  const started = Date.now();
-  const result = await work();
-  return { result, ms: Date.now() - started };
-};
 
 describe('a frozen database (SEC-62)', () => {
   it('answers SERVICE_UNAVAILABLE (503) within seconds, reports it on /healthz, and recovers without a restart', async () => {

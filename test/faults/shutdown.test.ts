@@ -1,14 +1,12 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LoginDocument } from '../generated/graphql';
 import { GOOD_PASSWORD, registerUser } from '../helpers/accounts';
 import { errorCode, TestClient } from '../helpers/client';
 import { signalCluster, startOwnCluster } from '../helpers/own-cluster';
-import { runServerToExit, spawnServer } from '../helpers/process';
-import { TEST_JWT_PRIVATE_KEY, TEST_SECRET_KEY } from '../helpers/test-server';
+import { processEnv, runServerToExit, spawnServer } from '../helpers/process';
 
 /**
  * SIGTERM while the database is stalled or gone (SEC-62): every request in flight gets an answer
@@ -17,22 +15,6 @@ import { TEST_JWT_PRIVATE_KEY, TEST_SECRET_KEY } from '../helpers/test-server';
  */
 const EXIT_BOUND_MS = 10_000;
 
-function serverEnv(extra: Record<string, string>): Record<string, string> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-shutdown-'));
-  chmodSync(dataDir, 0o755); // the embedded PostgreSQL may run as another user
-  return {
-    NODE_ENV: 'test',
-    GATEHOUSE_DATA_DIR: dataDir,
-    SECRET_KEY: TEST_SECRET_KEY,
-    JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
-    PASSWORD_HASH_MEMORY_KIB: '1024',
-    PASSWORD_HASH_ITERATIONS: '1',
-    RATE_LIMITS_ENABLED: 'false',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    ...extra,
-  };
-}
 
 async function stopTimed(stop: () => Promise<number | null>) {
   const started = Date.now();
@@ -43,7 +25,7 @@ async function stopTimed(stop: () => Promise<number | null>) {
 describe('SIGTERM with the database stalled or gone (SEC-62)', () => {
   it('a frozen database: the requests in flight are answered 503 and the process exits 0 within the bound', async () => {
     const cluster = await startOwnCluster();
-    const server = await spawnServer(serverEnv({ DATABASE_URL: cluster.databaseUrl }));
+    const server = await spawnServer(processEnv({ DATABASE_URL: cluster.databaseUrl }));
     try {
       const { email } = await registerUser(server);
       cluster.freeze();
@@ -65,7 +47,7 @@ describe('SIGTERM with the database stalled or gone (SEC-62)', () => {
   });
 
   it('a frozen embedded database: the process exits 0 within the bound (PostgreSQL is killed, not waited for)', async () => {
-    const env = serverEnv({});
+    const env = processEnv({});
     const server = await spawnServer(env);
     let frozen: number[] = [];
     try {
@@ -88,7 +70,7 @@ describe('SIGTERM with the database stalled or gone (SEC-62)', () => {
 
   it('SIGTERM in the middle of start-up (or the moment it listens): stops cleanly, exit 0, nothing left on the data dir', async () => {
     for (const when of [/creating embedded PostgreSQL cluster/, /Gatehouse listening/]) {
-      const env = serverEnv({});
+      const env = processEnv({});
       const { code, output } = await runServerToExit(env, { signal: { when, signal: 'SIGTERM' } });
       expect(code, output).toBe(0);
       expect(output).toMatch(/"msg":"stopped"/);
@@ -97,7 +79,7 @@ describe('SIGTERM with the database stalled or gone (SEC-62)', () => {
   });
 
   it('the embedded PostgreSQL never decides the exit code: a process that ends with exitCode 3 exits 3 (so a failing test run is never reported as passing)', async () => {
-    const dir = join(serverEnv({}).GATEHOUSE_DATA_DIR!, 'pg');
+    const dir = join(processEnv({}).GATEHOUSE_DATA_DIR!, 'pg');
     const script = `
       const { startEmbeddedPostgres } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'db', 'embedded.ts'))});
       const pino = require('pino');
@@ -112,7 +94,7 @@ describe('SIGTERM with the database stalled or gone (SEC-62)', () => {
   });
 
   it('an embedded database killed under it: the process still exits within the bound', async () => {
-    const env = serverEnv({});
+    const env = processEnv({});
     const server = await spawnServer(env);
     try {
       await registerUser(server);

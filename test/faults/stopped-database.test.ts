@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, MeDocument } from '../generated/graphql';
 import { GOOD_PASSWORD, registerUser, whoAmI } from '../helpers/accounts';
 import { errorCode, TestClient } from '../helpers/client';
-import { eventually } from '../helpers/eventually';
+import { eventually, timed } from '../helpers/eventually';
 import { type OwnCluster, startOwnCluster } from '../helpers/own-cluster';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
@@ -24,10 +24,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const timed = async <T>(work: () => Promise<T>) => {
-  const started = Date.now();
-  return { result: await work(), ms: Date.now() - started };
-};
 
 describe('a killed database (SEC-38, SEC-62)', () => {
   it('refuses within seconds and fails closed while it is gone, and serves again, sessions intact, once it is back', async () => {

@@ -14,3 +14,10 @@ export async function eventually(assertion: () => Promise<void>, withinMs = 1000
     }
   }
 }
+
+/** Runs `work` and says how long it took: for bounds a fault test asserts (a few seconds, never a hang). */
+export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = Date.now();
+  const result = await work();
+  return { result, ms: Date.now() - started };
+}

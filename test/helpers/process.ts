@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { TEST_JWT_PRIVATE_KEY, TEST_SECRET_KEY } from './test-server';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -80,6 +81,25 @@ function emptyFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cwd-'));
   chmodSync(dir, 0o755); // a data dir below it must stay reachable for the embedded PostgreSQL's user
   return dir;
+}
+
+/**
+ * The environment of a server process under test: the test defaults (cheap argon2, fixed keys,
+ * no rate limits, a free port, the banner logged) and a data dir of its own, plus `extra`.
+ */
+export function processEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    GATEHOUSE_DATA_DIR: emptyFolder(),
+    SECRET_KEY: TEST_SECRET_KEY,
+    JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
+    PASSWORD_HASH_MEMORY_KIB: '1024',
+    PASSWORD_HASH_ITERATIONS: '1',
+    RATE_LIMITS_ENABLED: 'false',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
 }
 
 /** tsx's loader by path, so that a process started in another folder finds it too. */
