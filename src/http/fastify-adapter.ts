@@ -11,45 +11,80 @@ declare module 'fastify' {
   }
 }
 
-/** A Fastify request as the core sees it (@fastify/cookie has parsed the cookies). */
+/**
+ * A Fastify request as the core sees it (@fastify/cookie has parsed the cookies). A class, not an
+ * object of closures: one is made for every request, on the hot path.
+ */
+class FastifyRequestInfo implements RequestInfo {
+  constructor(private readonly request: FastifyRequest) {}
+
+  get method(): string {
+    return this.request.method;
+  }
+
+  get path(): string {
+    const url = this.request.url;
+    const queryAt = url.indexOf('?');
+    return queryAt < 0 ? url : url.slice(0, queryAt);
+  }
+
+  header(name: string): string | undefined {
+    const value = this.request.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  cookie(name: string): string | undefined {
+    return (this.request.cookies as Record<string, string | undefined>)[name];
+  }
+
+  signedCookie(name: string): string | false | undefined {
+    const raw = this.cookie(name);
+    if (raw === undefined) return undefined;
+    // A bad signature, or the name sent unsigned: a cookie we did not issue.
+    const { valid, value } = this.request.unsignCookie(raw);
+    return valid && value !== null ? value : false;
+  }
+
+  query(name: string): string | undefined {
+    const value = ((this.request.query ?? {}) as Record<string, unknown>)[name];
+    return typeof value === 'string' ? value : undefined; // absent or repeated: not given
+  }
+
+  get clientAddress(): string | null {
+    return this.request.ip ?? null;
+  }
+
+  get peerAddress(): string | null {
+    return this.request.socket.remoteAddress ?? null;
+  }
+
+  get secure(): boolean {
+    return this.request.protocol === 'https';
+  }
+}
+
 export function requestInfoOf(request: FastifyRequest): RequestInfo {
-  const cookies = request.cookies as Record<string, string | undefined>;
-  const query = (request.query ?? {}) as Record<string, unknown>;
-  const queryAt = request.url.indexOf('?');
-  return {
-    method: request.method,
-    path: queryAt < 0 ? request.url : request.url.slice(0, queryAt),
-    header: (name) => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
-    cookie: (name) => cookies[name],
-    signedCookie: (name) => {
-      const raw = cookies[name];
-      if (raw === undefined) return undefined;
-      // A bad signature, or the name sent unsigned: a cookie we did not issue.
-      const { valid, value } = request.unsignCookie(raw);
-      return valid && value !== null ? value : false;
-    },
-    query: (name) => {
-      const value = query[name];
-      return typeof value === 'string' ? value : undefined; // absent or repeated: not given
-    },
-    clientAddress: request.ip ?? null,
-    peerAddress: request.socket.remoteAddress ?? null,
-    secure: request.protocol === 'https',
-  };
+  return new FastifyRequestInfo(request);
 }
 
 /**
  * Applies the core's cookie decisions to a Fastify reply. @fastify/cookie keeps one Set-Cookie
  * per name and path, so a later decision (a sign-in) replaces an earlier one (a clear).
  */
+class FastifyEffects implements ResponseEffects {
+  constructor(private readonly reply: FastifyReply) {}
+
+  setCookie(name: string, value: string, spec: CookieSpec): void {
+    this.reply.setCookie(name, value, cookieOptions(spec));
+  }
+
+  clearCookie(name: string, spec: CookieSpec): void {
+    this.reply.clearCookie(name, cookieOptions({ ...spec, signed: false }));
+  }
+}
+
 export function effectsOf(reply: FastifyReply): ResponseEffects {
-  return {
-    setCookie: (name, value, spec) => void reply.setCookie(name, value, cookieOptions(spec)),
-    clearCookie: (name, spec) => void reply.clearCookie(name, cookieOptions({ ...spec, signed: false })),
-  };
+  return new FastifyEffects(reply);
 }
 
 function cookieOptions(spec: CookieSpec) {

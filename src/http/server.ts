@@ -74,16 +74,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await app.register(fastifyCookie, { secret: cookieSigner(config.secretKeys) });
   await app.register(fastifyWebsocket, { options: { maxPayload: BODY_LIMIT_BYTES } });
   const allowedOrigins = new Set(config.corsOrigins);
+  // Only the GraphQL endpoint speaks to other origins, and only to an exact-match allow-list;
+  // never `*`, never a reflected Origin (SEC-34).
+  const graphqlCors = {
+    origin: (origin: string | undefined, cb: (error: null, allow: boolean) => void) => cb(null, origin !== undefined && allowedOrigins.has(origin)),
+    credentials: true,
+    methods: ['GET', 'POST'],
+    maxAge: 600,
+  };
+  const noCors = { origin: false };
   await app.register(fastifyCors, {
-    // Only the GraphQL endpoint speaks to other origins, and only to an exact-match allow-list;
-    // never `*`, never a reflected Origin (SEC-34).
-    delegator: (request, callback) =>
-      callback(null, {
-        origin: request.url.split('?')[0] === GRAPHQL_PATH ? (origin, cb) => cb(null, origin !== undefined && allowedOrigins.has(origin)) : false,
-        credentials: true,
-        methods: ['GET', 'POST'],
-        maxAge: 600,
-      }),
+    delegator: (request, callback) => callback(null, isGraphqlPath(request.url) ? graphqlCors : noCors),
   });
   // Bodies that are not JSON reach Apollo empty, so its CSRF check refuses them (400) as a
   // browser's "simple" request; JSON is parsed by Fastify within the body limit.
@@ -138,6 +139,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       clearTimeout(cutAll);
     },
   };
+}
+
+/** The GraphQL path, with or without a query string. */
+function isGraphqlPath(url: string): boolean {
+  return url.startsWith(GRAPHQL_PATH) && (url.length === GRAPHQL_PATH.length || url[GRAPHQL_PATH.length] === '?');
 }
 
 /** TRUST_PROXY as Fastify takes it: a hop count becomes "the nearest n hops", as proxy-addr reads it. */

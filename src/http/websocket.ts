@@ -124,7 +124,7 @@ function socketRequest(upgrade: RequestInfo, params: Readonly<Record<string, unk
   return {
     method: upgrade.method,
     path: upgrade.path,
-    query: upgrade.query,
+    query: (name) => upgrade.query(name),
     clientAddress: upgrade.clientAddress,
     peerAddress: upgrade.peerAddress,
     secure: upgrade.secure,
