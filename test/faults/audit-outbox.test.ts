@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { registerUser, loginUser } from '../helpers/accounts';
@@ -42,12 +43,33 @@ describe('audit entries the database refused (SEC-15, SEC-62)', () => {
     }
   });
 
+  it('that neither the database nor the outbox can take are logged as lost, and the server stays up', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-no-outbox-'));
+    writeFileSync(join(dataDir, 'audit-outbox'), 'a file where the outbox folder would be'); // the disk refuses it
+    const server = await startTestServer({ env: { GATEHOUSE_DATA_DIR: dataDir } });
+    try {
+      const { email, result } = await registerUser(server);
+      const fault = await injectFault(server, 'auth_events', 'insert', `new.user_id = ${literal(result.user.id)}`);
+      try {
+        expect((await loginUser(server, email)).result.__typename).toBe('AuthSuccess');
+        await new Promise((resolve) => setTimeout(resolve, 300)); // the failed write and its fallback have run
+        expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+        expect((await loginUser(server, email)).result.__typename).toBe('AuthSuccess');
+      } finally {
+        await fault.remove();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('left half-written by an earlier process with this same pid (a restarted container’s pid 1) are written too', async () => {
     const server = await startTestServer(); // in this process: its pid is the test's
     try {
       const { result } = await registerUser(server);
       const id = randomUUID();
       const entry = { id, type: 'LOGIN', success: true, userId: result.user.id, createdAt: new Date().toISOString() };
+      mkdirSync(join(server.config.dataDir, 'audit-outbox'), { recursive: true });
       writeFileSync(join(server.config.dataDir, 'audit-outbox', `${process.pid}-leftover.draining`), `${JSON.stringify(entry)}\n`);
       await eventually(async () => expect(await sql(server, 'select type from auth_events where id = ?', [id])).toEqual([{ type: 'LOGIN' }]), 5_000, 100);
     } finally {
@@ -63,7 +85,9 @@ describe('audit entries the database refused (SEC-15, SEC-62)', () => {
     const { email } = await registerUser(victim);
     await adminQuery(databaseUrl, REFUSE_AUDIT);
     await loginUser(victim, email);
-    await eventually(async () => expect(readdirSync(join(dataDir, 'audit-outbox')).length).toBeGreaterThan(0), 3_000, 50);
+    // Held: a whole line in the victim's outbox file (the file exists a moment before its line does).
+    const outbox = join(dataDir, 'audit-outbox', `${victim.child.pid}.jsonl`);
+    await eventually(async () => expect(readFileSync(outbox, 'utf8')).toMatch(/"type":"LOGIN".*\n$/), 3_000, 50);
     victim.child.kill('SIGKILL');
     await new Promise((resolve) => victim.child.once('exit', resolve));
     await adminQuery(databaseUrl, ALLOW_AUDIT);

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -20,12 +20,16 @@ export class AuditJournal<T> {
   private readonly inFlight = new Set<string>();
 
   constructor(private readonly dir: string) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.own = join(dir, `${process.pid}.jsonl`);
   }
 
-  /** Keeps an entry until it is written. Synchronous, so no drain of this process splits it. */
+  /**
+   * Keeps an entry until it is written. Synchronous, so no drain of this process splits it. The
+   * folder is made on first use: a server whose database never refuses an entry needs no
+   * writable data dir for it. Throws when the disk refuses (the caller logs the loss).
+   */
   append(entry: T): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     appendFileSync(this.own, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
   }
 
@@ -36,6 +40,7 @@ export class AuditJournal<T> {
    */
   async drain(write: (entry: T) => Promise<void>): Promise<number> {
     let written = 0;
+    if (!existsSync(this.dir)) return 0;
     for (const name of readdirSync(this.dir).sort()) {
       const batch = this.take(name);
       if (!batch) continue;

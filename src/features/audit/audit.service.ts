@@ -57,8 +57,12 @@ export class AuditService {
     const held: HeldEntry = { ...entry, id: randomUUID(), createdAt: this.clock.now().toISOString() };
     setImmediate(() => {
       this.write(held).catch((error: unknown) => {
-        this.journal.append(held);
-        this.logger.warn({ err: error, type: entry.type }, 'audit entry held in the outbox until the database takes it');
+        try {
+          this.journal.append(held);
+          this.logger.warn({ err: error, type: entry.type }, 'audit entry held in the outbox until the database takes it');
+        } catch (diskError) {
+          this.logger.error({ err: diskError, cause: error, type: entry.type }, 'audit entry lost: neither the database nor the outbox took it');
+        }
       });
     });
   }
