@@ -34,7 +34,7 @@ export interface App {
 }
 
 /** How long a request in flight at shutdown may still take; a database stall can take 6 s. */
-export const DRAIN_MS = 6_000;
+const DRAIN_MS = 6_000;
 /** Each dependency gets this long to let go at shutdown (a frozen one never answers). */
 const RELEASE_MS = 1_000;
 

@@ -6,7 +6,7 @@ import type { AuthenticatedCaller } from './context';
 import { USER_CHANGED_CHANNEL } from './user-cache';
 
 /** Every watched credential is checked again at least this often: expiry is noticed within it. */
-export const RECHECK_MS = 1_000;
+const RECHECK_MS = 1_000;
 
 export interface Watched {
   caller: AuthenticatedCaller;
@@ -46,10 +46,6 @@ export class CredentialWatch {
   watch(entry: Watched): () => void {
     this.watched.add(entry);
     return () => this.watched.delete(entry);
-  }
-
-  get size(): number {
-    return this.watched.size;
   }
 
   stop(): void {
