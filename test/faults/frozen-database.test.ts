@@ -23,7 +23,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-
 describe('a frozen database (SEC-62)', () => {
   it('answers SERVICE_UNAVAILABLE (503) within seconds, reports it on /healthz, and recovers without a restart', async () => {
     const { email } = await registerUser(server);

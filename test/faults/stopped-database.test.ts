@@ -24,7 +24,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-
 describe('a killed database (SEC-38, SEC-62)', () => {
   it('refuses within seconds and fails closed while it is gone, and serves again, sessions intact, once it is back', async () => {
     const withCookie = await registerUser(server, 'COOKIE');
