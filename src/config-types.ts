@@ -72,7 +72,26 @@ export interface Config {
   /** This server's own public base URL, for the redirect flow's callback (never taken from Host). */
   publicUrl: string;
   social: SocialConfig;
+  mfa: MfaConfig;
   logLevel: string;
+}
+
+/** Second factors: the policy, the keys TOTP seeds are encrypted with, and the flows' bounds. */
+export interface MfaConfig {
+  /** `required`: a user without a second factor must enrol one before they are signed in. */
+  policy: 'optional' | 'required';
+  /** The first key encrypts; all of them decrypt (rotation). */
+  encryptionKeys: readonly string[];
+  /** How long a pending sign-in (flow token) lives. */
+  flowTtlSeconds: number;
+  /** Wrong codes a flow allows before it is void. */
+  flowMaxAttempts: number;
+  /** How long "trust this device" skips the second step; 0 turns trusting off. */
+  trustedDeviceDays: number;
+  /** A social sign-in whose ID token says `amr: ["mfa"]` counts as both factors. */
+  trustProviderMfa: boolean;
+  /** The name authenticator apps show next to the account. */
+  issuer: string;
 }
 
 export interface MailConfig {
@@ -81,7 +100,7 @@ export interface MailConfig {
   from: string;
   productName: string;
   /** Frontend paths the links in mails point to; the token is added as `?token=`. */
-  paths: { verifyEmail: string; resetPassword: string; confirmEmailChange: string; unlockAccount: string };
+  paths: { verifyEmail: string; resetPassword: string; confirmEmailChange: string; unlockAccount: string; secondFactor: string };
 }
 
 /** A limit: `points` uses per `seconds`, per key (account, client address, …). */
@@ -107,6 +126,8 @@ export const RATE_LIMIT_NAMES = [
   'verify_code_ip',
   'refresh_ip',
   'social_login_ip',
+  'second_factor_ip',
+  'second_factor_failed_account',
 ] as const;
 
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];

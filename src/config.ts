@@ -36,6 +36,10 @@ const DEFAULT_RATE_LIMITS: Record<RateLimitName, RateLimit> = {
   verify_code_ip: { points: 10, seconds: 60 },
   refresh_ip: { points: 150, seconds: 300 },
   social_login_ip: { points: 30, seconds: 60 },
+  // Second-factor codes: tries per address, and wrong codes per account across all its flows (a
+  // 6-digit code has a million values; 10 per 15 minutes keeps guessing hopeless).
+  second_factor_ip: { points: 30, seconds: 60 },
+  second_factor_failed_account: { points: 10, seconds: 900 },
 };
 
 function rateLimits(env: Env): Record<RateLimitName, RateLimit> {
@@ -124,6 +128,13 @@ const schema = z.object({
   RESET_PASSWORD_PATH: path.default('/reset-password'),
   CONFIRM_EMAIL_CHANGE_PATH: path.default('/confirm-email-change'),
   UNLOCK_ACCOUNT_PATH: path.default('/unlock-account'),
+  MFA_PATH: path.default('/two-factor'),
+  MFA: z.enum(['optional', 'required']).default('optional'),
+  MFA_ENCRYPTION_KEY: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  MFA_ENCRYPTION_KEY_FALLBACKS: list.default([]),
+  SIGN_IN_FLOW_TTL_SECONDS: seconds.max(15 * 60).default(5 * 60),
+  TRUSTED_DEVICE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  MFA_TRUST_PROVIDER: bool.default(false),
   EMAIL_VERIFICATION: z.enum(['optional', 'mandatory']).default('optional'),
   EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: seconds.default(24 * 60 * 60),
   EMAIL_VERIFICATION_CODE_TTL_SECONDS: seconds.max(15 * 60).default(10 * 60),
@@ -221,6 +232,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         resetPassword: e.RESET_PASSWORD_PATH,
         confirmEmailChange: e.CONFIRM_EMAIL_CHANGE_PATH,
         unlockAccount: e.UNLOCK_ACCOUNT_PATH,
+        secondFactor: e.MFA_PATH,
       },
     },
     accountEmails: {
@@ -240,6 +252,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       returnToUrls: e.AUTH_RETURN_TO_URLS ?? [e.FRONTEND_URL],
       allowInsecure: e.OIDC_ALLOW_INSECURE,
     },
+    mfa: {
+      policy: e.MFA,
+      encryptionKeys: [e.MFA_ENCRYPTION_KEY ?? loadOrCreateDevFile(dataDir, 'mfa-encryption-key', () => randomBytes(32).toString('base64url')), ...e.MFA_ENCRYPTION_KEY_FALLBACKS],
+      flowTtlSeconds: e.SIGN_IN_FLOW_TTL_SECONDS,
+      flowMaxAttempts: 5,
+      trustedDeviceDays: e.TRUSTED_DEVICE_DAYS,
+      trustProviderMfa: e.MFA_TRUST_PROVIDER,
+      issuer: e.PRODUCT_NAME,
+    },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
   });
 }
@@ -251,6 +272,7 @@ function assertSafe(e: z.infer<typeof schema>, production: boolean): void {
     if (!e.SECRET_KEY) problems.push('SECRET_KEY is required in production (32+ random characters)');
     if (!e.DATABASE_URL) problems.push('DATABASE_URL is required in production (the embedded database is for development)');
     if (e.COOKIE_SECURE !== 'true') problems.push('COOKIE_SECURE=true is required in production (serve over https)');
+    if (!e.MFA_ENCRYPTION_KEY) problems.push('MFA_ENCRYPTION_KEY is required in production (32+ random characters; it encrypts TOTP secrets)');
     if (!e.SMTP_URL) problems.push('SMTP_URL is required in production (mail would otherwise only be written to files)');
     if (e.JWT_ALGORITHM === 'ES256' && !e.JWT_PRIVATE_KEY) {
       problems.push('JWT_PRIVATE_KEY is required in production (PEM P-256 key: `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`)');

@@ -20,6 +20,8 @@ const catalog = {
   ROUTE_NOT_FOUND: { status: 404, message: 'Not found.' },
   UNAUTHENTICATED: { status: 401, message: 'You must be signed in to do this.' },
   INSUFFICIENT_SCOPE: { status: 403, message: 'This API token may not do that.' },
+  // Authorization: Basic for an account whose sign-in has a second step, which Basic cannot carry.
+  SECOND_FACTOR_REQUIRED: { status: 401, message: 'This account signs in with a second factor, which Basic authentication cannot carry. Sign in with `login` instead.' },
   RATE_LIMITED: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
   INTERNAL_SERVER_ERROR: { status: 500, message: 'Something went wrong on our side. Please try again.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is unavailable for a moment. Please try again shortly.' },

@@ -31,6 +31,13 @@ import { SocialProviders } from './features/social-login/providers';
 import { OAuthFlowService } from './features/social-login/oauth-flow.service';
 import { SocialAccountService } from './features/social-login/social-accounts.service';
 import { SecurityStateService } from './features/security-state/security-state.service';
+import { MfaService } from './features/mfa/mfa.service';
+import { RecoveryCodeService } from './features/mfa/recovery-codes.service';
+import { SecondFactorService } from './features/mfa/second-factors.service';
+import { TotpService } from './features/mfa/totp.service';
+import { TrustedDeviceService } from './features/mfa/trusted-devices.service';
+import { SecretBox } from './crypto/secret-box';
+import { SignInFlows } from './sign-in/sign-in-flows';
 import type { Logger } from './logger';
 import { BackgroundTasks } from './background';
 import { Mailer } from './mail/mailer';
@@ -74,6 +81,11 @@ export interface Services {
   rateLimits: RateLimitService;
   passwordScreening: PasswordScreening;
   lockout: LockoutService;
+  /** Two-factor authentication: enrolment, recovery codes, and the checks of every second step. */
+  mfa: MfaService;
+  secondFactors: SecondFactorService;
+  recoveryCodes: RecoveryCodeService;
+  trustedDevices: TrustedDeviceService;
   audit: AuditService;
   /** Live security events for subscriptions, from the database's announcements. */
   securityEvents: SecurityEventBus;
@@ -101,14 +113,37 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   // The moment a lock begins, after answering, like every lookup that must not show in the timing.
   const attempts = new PasswordAttempts(rateLimits, (email) => background.run(async (em) => void (await lockout.notifyLocked(em, email, DEFAULT_LOCALE))));
   const devices = new DeviceTokens(config);
-  const reauthentication = new ReauthenticationService(config, clock, passwords, attempts);
+  const totp = new TotpService(clock, new SecretBox(config.mfa.encryptionKeys), config.mfa.issuer);
+  const recoveryCodes = new RecoveryCodeService(clock);
+  const secondFactors = new SecondFactorService(totp, recoveryCodes, rateLimits, mailer);
+  const trustedDevices = new TrustedDeviceService(clock, config.mfa.trustedDeviceDays);
+  const reauthentication = new ReauthenticationService(config, clock, passwords, attempts, secondFactors);
   const apiTokens = new ApiTokenService(config, clock, notifications, users);
-  const securityState = new SecurityStateService(config, sessions, emailTokens, apiTokens);
+  const securityState = new SecurityStateService(config, sessions, emailTokens, apiTokens, trustedDevices);
+  const mfa = new MfaService(config.mfa.policy, totp, recoveryCodes, secondFactors, reauthentication, securityState, mailer);
   const login = new LoginService(passwords, rateLimits, attempts, devices);
   const registration = new RegistrationService(config, clock, passwords, screening, emailVerification, mailer, rateLimits);
   const refreshTokens = new RefreshTokenService(config, clock, accessTokens, sessions);
   const socialAccounts = new SocialAccountService(clock, sessions);
-  const signIn = new SignInPipeline({ config, login, registration, socialAccounts, sessions, refreshTokens, emailVerification, rateLimits, audit, devices, background });
+  const flows = new SignInFlows(config.mfa, clock);
+  const signIn = new SignInPipeline({
+    config,
+    login,
+    registration,
+    socialAccounts,
+    sessions,
+    refreshTokens,
+    emailVerification,
+    rateLimits,
+    audit,
+    devices,
+    background,
+    secondFactors,
+    trustedDevices,
+    flows,
+    mfa,
+    mailer,
+  });
   return {
     config,
     clock,
@@ -140,6 +175,10 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     rateLimits,
     passwordScreening: screening,
     lockout,
+    mfa,
+    secondFactors,
+    recoveryCodes,
+    trustedDevices,
     audit,
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),

@@ -12,6 +12,15 @@ export interface AccessTokenClaims {
   jti: string;
   iat: number;
   exp: number;
+  /** How the session was proved (RFC 8176), and its assurance level (`aal1`, `aal2`). */
+  amr?: string[];
+  acr?: string;
+}
+
+/** What an access token says about how its session was proved. */
+export interface Assurance {
+  amr: string[];
+  acr: 'aal1' | 'aal2';
 }
 
 export interface SignedAccessToken {
@@ -70,10 +79,10 @@ export class AccessTokenSigner {
   }
 
   /** A new access token for session `sid` of user `sub`. */
-  sign(sub: string, sid: string, now: Date): SignedAccessToken {
+  sign(sub: string, sid: string, now: Date, assurance?: Assurance): SignedAccessToken {
     const iat = Math.floor(now.getTime() / 1000);
     const exp = iat + this.config.accessTokenTtlSeconds;
-    const token = jwt.sign({ sub, sid, iat, exp }, this.signingKey, {
+    const token = jwt.sign({ sub, sid, iat, exp, ...assurance }, this.signingKey, {
       algorithm: this.algorithm,
       keyid: this.signingKid,
       issuer: this.config.issuer,
@@ -136,7 +145,8 @@ export class AccessTokenSigner {
     // the future, nor one that lives longer than the configured TTL.
     if (iat > Math.floor(now.getTime() / 1000) + CLOCK_TOLERANCE_SECONDS) throw new InvalidAccessToken('iat in the future');
     if (exp - iat > this.config.accessTokenTtlSeconds) throw new InvalidAccessToken('lifetime longer than the TTL');
-    return Object.freeze({ sub, sid, jti, iat, exp });
+    const { amr, acr } = claims as Partial<AccessTokenClaims>;
+    return Object.freeze({ sub, sid, jti, iat, exp, ...(Array.isArray(amr) ? { amr } : {}), ...(typeof acr === 'string' ? { acr } : {}) });
   }
 
   /** The public keys other services verify our tokens with (empty for HS256, which has none). */

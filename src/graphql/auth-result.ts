@@ -1,4 +1,5 @@
 import { createUnionType, Field, ObjectType, registerEnumType } from 'type-graphql';
+import { SecondFactorKind } from '../db/entities/second-factor.entity';
 import { Session } from '../db/entities/session.entity';
 import { User } from '../db/entities/user.entity';
 
@@ -32,22 +33,43 @@ export class AuthSuccess {
 
 export enum PendingStepKind {
   VERIFY_EMAIL = 'VERIFY_EMAIL',
+  SECOND_FACTOR = 'SECOND_FACTOR',
+  ENROLL_SECOND_FACTOR = 'ENROLL_SECOND_FACTOR',
 }
 
 registerEnumType(PendingStepKind, {
   name: 'PendingStepKind',
   description: 'What the user still has to do before they are signed in.',
+  valuesConfig: {
+    VERIFY_EMAIL: { description: 'Confirm the email address with the mailed link or code, then sign in again.' },
+    SECOND_FACTOR: { description: 'Send a code of one of `methods` to `completeSignIn` with the `flowToken`.' },
+    ENROLL_SECOND_FACTOR: {
+      description: 'Two-factor authentication is required: set up an authenticator with `beginTotpEnrollment(flowToken)` and `confirmTotpEnrollment`, which signs in.',
+    },
+  },
 });
 
-/** Sign-in is not finished: the client must complete `step` first. Not an error. */
+/**
+ * Sign-in is not finished: the client must complete `step` first. Not an error: a pending flow
+ * (allauth's `flows`), carried by an opaque flow token for the steps that continue it.
+ */
 @ObjectType()
 export class PendingStep {
   @Field(() => PendingStepKind)
   step!: PendingStepKind;
+
+  @Field(() => String, { nullable: true, description: 'Continues this sign-in (SECOND_FACTOR, ENROLL_SECOND_FACTOR): works once, for a few minutes.' })
+  flowToken?: string;
+
+  @Field(() => Date, { nullable: true, description: 'When the flow token stops working.' })
+  expiresAt?: Date;
+
+  @Field(() => [SecondFactorKind], { description: 'What can finish the step (SECOND_FACTOR), or what can be set up (ENROLL_SECOND_FACTOR).' })
+  methods: SecondFactorKind[] = [];
 }
 
-export function pendingStep(step: PendingStepKind): PendingStep {
-  return Object.assign(new PendingStep(), { step });
+export function pendingStep(step: PendingStepKind, flow?: { flowToken: string; expiresAt: Date; methods: SecondFactorKind[] }): PendingStep {
+  return Object.assign(new PendingStep(), { step, ...flow });
 }
 
 export const AuthResult = createUnionType({

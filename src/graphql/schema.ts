@@ -9,6 +9,7 @@ import { EmailVerificationResolver } from '../features/email-verification/email-
 import { AuditResolver } from '../features/audit/audit.resolver';
 import { SecurityEventsSubscriptionResolver } from '../features/audit/security-events.resolver';
 import { LockoutResolver } from '../features/lockout/lockout.resolver';
+import { MfaResolver } from '../features/mfa/mfa.resolver';
 import { PasswordChangeResolver } from '../features/password-change/password-change.resolver';
 import { PasswordResetResolver } from '../features/password-reset/password-reset.resolver';
 import { SocialLoginResolver } from '../features/social-login/social-login.resolver';
@@ -32,6 +33,7 @@ const resolvers: NonEmptyArray<Function> = [
   AccountDeletionResolver,
   SocialLoginResolver,
   LockoutResolver,
+  MfaResolver,
   AuditResolver,
   SecurityEventsSubscriptionResolver,
 ];

@@ -80,6 +80,31 @@ export class Mailer {
     );
   }
 
+  secondFactorEnabled(to: Recipient): void {
+    this.send('second-factor-enabled', to, (t) => t.secondFactorEnabled({ product: this.product, resetUrl: this.link(this.config.mail.paths.resetPassword) }));
+  }
+
+  secondFactorDisabled(to: Recipient): void {
+    this.send('second-factor-disabled', to, (t) => t.secondFactorDisabled({ product: this.product, resetUrl: this.link(this.config.mail.paths.resetPassword) }));
+  }
+
+  recoveryCodeUsed(to: Recipient, left: number, few: boolean): void {
+    this.send('recovery-code-used', to, (t) => t.recoveryCodeUsed({ product: this.product, left, few }));
+  }
+
+  /** Where and when, never a secret: the user agent is cut short, so a mail carries no long header. */
+  newDeviceSignIn(to: Recipient, at: Date, ipAddress: string | null, userAgent: string | null): void {
+    this.send('new-device-sign-in', to, (t) =>
+      t.newDeviceSignIn({
+        product: this.product,
+        time: at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+        ipAddress: ipAddress ?? 'unknown',
+        userAgent: userAgent?.slice(0, 120) ?? 'unknown',
+        resetUrl: this.link(this.config.mail.paths.resetPassword),
+      }),
+    );
+  }
+
   accountDeleted(to: Recipient): void {
     this.send('account-deleted', to, (t) => t.accountDeleted({ product: this.product }));
   }

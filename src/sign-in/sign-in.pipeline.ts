@@ -1,27 +1,54 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Config } from '../config';
-import { CredentialKind, type User } from '../db/entities';
+import { CredentialKind, SecondFactorKind, SignInFlowStep, type User } from '../db/entities';
 import { afterCommit, inTransaction } from '../db/transaction';
-import { AuthError } from '../errors';
+import { AuthError, ErrorCode } from '../errors';
 import { canonicalEmail } from '../features/account/email';
 import type { AuditService } from '../features/audit/audit.service';
 import type { DeviceTokens } from '../features/lockout/device-token';
+import { isSecondFactorAmr, parseProof, type SecondFactorProof, type SecondFactorService } from '../features/mfa/second-factors.service';
+import type { MfaService } from '../features/mfa/mfa.service';
+import type { TrustedDeviceService } from '../features/mfa/trusted-devices.service';
+import type { Mailer } from '../mail/mailer';
 import type { EmailVerificationService } from '../features/email-verification/email-verification.service';
 import type { RateLimitService } from '../features/rate-limits/rate-limit.service';
 import type { CheckedAccount, NewAccount, RegistrationService } from '../features/registration/registration.service';
 import type { LoginService, PasswordCredentials } from '../features/sessions/login.service';
 import type { RefreshTokenService } from '../features/sessions/refresh-token.service';
-import type { SessionService } from '../features/sessions/session.service';
+import type { SessionAssurance, SessionService } from '../features/sessions/session.service';
 import type { ProviderIdentity, SocialProvider } from '../features/social-login/providers';
 import type { SocialAccountService } from '../features/social-login/social-accounts.service';
-import { AuthSuccess, type PendingStep, pendingStep, PendingStepKind } from '../graphql/auth-result';
+import { AuthSuccess, PendingStep, pendingStep, PendingStepKind } from '../graphql/auth-result';
 import type { BackgroundTasks } from '../background';
 import type { SignInRequest } from './sign-in-request';
+import type { SignInFlows } from './sign-in-flows';
 
 export type SignInResult = AuthSuccess | PendingStep;
 
+/** `completeSignIn`: the flow token of a SECOND_FACTOR step and one second factor. */
+export interface SecondStep extends SecondFactorProof {
+  flowToken: string;
+  /** Skip the second step on this device from now on (TRUSTED_DEVICE_DAYS). */
+  trustDevice?: boolean | null;
+}
+
+/** How a sign-in was proved, as its session records it; and what else the sign-in does. */
+interface Proof extends SessionAssurance {
+  trustDevice?: boolean;
+  /** Mail the user when this device is new to them (users with a second factor). */
+  notifyNewDevice?: boolean;
+}
+
+/** What an audit entry says; an entry point fills in what it learns on the way. */
+interface AuditFacts {
+  kind: CredentialKind | null;
+  email: string | null;
+  userId?: string | null;
+  detail?: string | null;
+}
+
 export interface SignInPipelineDeps {
-  config: Pick<Config, 'accountEmails'>;
+  config: Pick<Config, 'accountEmails' | 'mfa'>;
   login: LoginService;
   registration: RegistrationService;
   socialAccounts: SocialAccountService;
@@ -31,6 +58,11 @@ export interface SignInPipelineDeps {
   rateLimits: RateLimitService;
   audit: AuditService;
   devices: DeviceTokens;
+  secondFactors: SecondFactorService;
+  trustedDevices: TrustedDeviceService;
+  flows: SignInFlows;
+  mfa: MfaService;
+  mailer: Mailer;
   /** Work run after the answer, on an EntityManager of its own. */
   background: BackgroundTasks;
 }
@@ -47,9 +79,9 @@ export class SignInPipeline {
 
   /** Email and password (`login`). */
   password(req: SignInRequest, credentials: PasswordCredentials, kind: CredentialKind): Promise<SignInResult> {
-    return this.audited('LOGIN', req, kind, credentials.email, async () => {
+    return this.audited('LOGIN', req, { kind, email: credentials.email }, async () => {
       const user = await this.deps.login.authenticate(req.em, credentials, req.clientKey, req.deviceToken);
-      return inTransaction(req.em, (tx) => this.finish({ ...req, em: tx }, user, kind));
+      return inTransaction(req.em, (tx) => this.finish({ ...req, em: tx }, user, kind, ['pwd']));
     });
   }
 
@@ -62,7 +94,7 @@ export class SignInPipeline {
    * one transaction.
    */
   register(req: SignInRequest, input: NewAccount, kind: CredentialKind): Promise<SignInResult> {
-    return this.audited('REGISTER', req, kind, input.email, async () => {
+    return this.audited('REGISTER', req, { kind, email: input.email }, async () => {
       await this.deps.rateLimits.consume('register_ip', req.clientKey);
       const account = await this.deps.registration.check(input);
       if (this.mandatoryVerification) {
@@ -75,14 +107,86 @@ export class SignInPipeline {
 
   /** A provider identity (`socialLogin` and the redirect flow): rate-limited per address like every entry point. */
   social(req: SignInRequest, provider: SocialProvider, identity: () => Promise<ProviderIdentity>, kind: CredentialKind): Promise<SignInResult> {
-    return this.audited('SOCIAL_LOGIN', req, kind, null, async () => {
+    return this.audited('SOCIAL_LOGIN', req, { kind, email: null, detail: provider.id }, async () => {
       await this.deps.rateLimits.consume('social_login_ip', req.clientKey);
       const proved = await identity();
+      // MFA_TRUST_PROVIDER: the provider's own second factor (its ID token says `mfa`) counts here.
+      const amr = this.deps.config.mfa.trustProviderMfa && proved.amr.includes('mfa') ? ['social', 'mfa'] : ['social'];
       return inTransaction(req.em, async (tx) => {
         const user = await this.deps.socialAccounts.signInWith(tx, provider, proved);
-        return this.finish({ ...req, em: tx }, user, kind);
+        return this.finish({ ...req, em: tx }, user, kind, amr);
       });
-    }, provider.id);
+    });
+  }
+
+  /**
+   * `completeSignIn`: finishes a SECOND_FACTOR flow with a TOTP or recovery code, signing in
+   * with the credential kind chosen at the first step. Attempts on one flow take turns (its row
+   * is locked), a wrong code counts against the flow (void after 5) and the account, and the
+   * flow is used up by the success, all in one transaction. Rate-limited per address too.
+   */
+  complete(req: SignInRequest, input: SecondStep): Promise<SignInResult> {
+    const facts: AuditFacts = { kind: null, email: null };
+    return this.audited('SECOND_FACTOR', req, facts, async () => {
+      await this.deps.rateLimits.consume('second_factor_ip', req.clientKey);
+      const { kind: proofKind } = parseProof(input);
+      const outcome = await inTransaction(req.em, async (tx): Promise<AuthSuccess | ErrorCode> => {
+        const flow = await this.deps.flows.lock(tx, input.flowToken, SignInFlowStep.SECOND_FACTOR);
+        if (!flow) return ErrorCode.INVALID_TOKEN;
+        Object.assign(facts, { userId: flow.user.id, kind: flow.credentialKind, email: flow.user.email });
+        const method = await this.deps.secondFactors.prove(tx, flow.user, input, req.locale);
+        if (!method) {
+          this.deps.flows.failed(flow);
+          await tx.flush();
+          return ErrorCode.INVALID_CREDENTIALS;
+        }
+        facts.detail = method;
+        this.deps.flows.used(flow);
+        const proof = { amr: [...flow.amr, method, 'mfa'], secondFactor: true, trustDevice: input.trustDevice === true, notifyNewDevice: true };
+        return this.signIn({ ...req, em: tx }, flow.user, flow.credentialKind, proof);
+      });
+      if (outcome === ErrorCode.INVALID_TOKEN) throw new AuthError(outcome, { field: 'flowToken', message: 'This sign-in has expired or is finished. Sign in again.' });
+      if (typeof outcome === 'string') throw new AuthError(outcome, { field: proofKind === 'totp' ? 'totpCode' : 'recoveryCode', message: 'The code is not correct.' });
+      return outcome;
+    });
+  }
+
+  /** The user of a live ENROLL_SECOND_FACTOR flow (`beginTotpEnrollment(flowToken)`); the flow stays open. */
+  async enrolmentUser(em: SignInRequest['em'], flowToken: string): Promise<User> {
+    const flow = await inTransaction(em, (tx) => this.deps.flows.lock(tx, flowToken, SignInFlowStep.ENROLL_SECOND_FACTOR));
+    if (!flow) throw new AuthError(ErrorCode.INVALID_TOKEN, { field: 'flowToken', message: 'This sign-in has expired or is finished. Sign in again.' });
+    return flow.user;
+  }
+
+  /**
+   * `confirmTotpEnrollment(flowToken)` under MFA=required: the authenticator is confirmed, its
+   * recovery codes made, and the sign-in finished (aal2), in one transaction; a wrong code counts
+   * against the flow like a wrong second-step code.
+   */
+  async completeEnrolment(req: SignInRequest, flowToken: string, code: string): Promise<{ codes: string[]; signIn: AuthSuccess }> {
+    const facts: AuditFacts = { kind: null, email: null, detail: 'otp' };
+    let codes: string[] = [];
+    const signIn = await this.audited('ENROLL_SECOND_FACTOR', req, facts, async () => {
+      await this.deps.rateLimits.consume('second_factor_ip', req.clientKey);
+      const outcome = await inTransaction(req.em, async (tx): Promise<AuthSuccess | ErrorCode> => {
+        const flow = await this.deps.flows.lock(tx, flowToken, SignInFlowStep.ENROLL_SECOND_FACTOR);
+        if (!flow) return ErrorCode.INVALID_TOKEN;
+        Object.assign(facts, { userId: flow.user.id, kind: flow.credentialKind, email: flow.user.email });
+        const enabled = await this.deps.mfa.enable(tx, flow.user, code, null, req.locale);
+        if (!enabled) {
+          this.deps.flows.failed(flow);
+          await tx.flush();
+          return ErrorCode.INVALID_CREDENTIALS;
+        }
+        codes = enabled;
+        this.deps.flows.used(flow);
+        return this.signIn({ ...req, em: tx }, flow.user, flow.credentialKind, { amr: [...flow.amr, 'otp', 'mfa'], secondFactor: true });
+      });
+      if (outcome === ErrorCode.INVALID_TOKEN) throw new AuthError(outcome, { field: 'flowToken', message: 'This sign-in has expired or is finished. Sign in again.' });
+      if (typeof outcome === 'string') throw new AuthError(outcome, { field: 'code', message: 'The code is not correct.' });
+      return outcome;
+    });
+    return { codes, signIn: signIn as AuthSuccess };
   }
 
   /**
@@ -95,11 +199,13 @@ export class SignInPipeline {
     try {
       const user = await this.deps.login.authenticate(req.em, credentials, req.clientKey, req.deviceToken);
       if (this.mustVerify(user)) throw new AuthError('UNAUTHENTICATED', { cause: new Error('email not verified') });
+      // A password alone on every request cannot be the second step: such accounts sign in instead.
+      if (await this.needsSecondStep(req.em, user)) throw new AuthError(ErrorCode.SECOND_FACTOR_REQUIRED);
       return user;
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       this.record('BASIC_AUTH', req, { success: false, email: credentials.email, kind: null, detail: error.code });
-      if (error.code === 'RATE_LIMITED') throw error;
+      if (error.code === 'RATE_LIMITED' || error.code === 'SECOND_FACTOR_REQUIRED') throw error;
       return null;
     }
   }
@@ -112,14 +218,50 @@ export class SignInPipeline {
     return this.mandatoryVerification && !user.emailVerifiedAt;
   }
 
-  /** After a first factor: the verification gate, then a session. */
-  private async finish(req: SignInRequest, user: User, kind: CredentialKind): Promise<SignInResult> {
+  private async needsSecondStep(em: SignInRequest['em'], user: User): Promise<boolean> {
+    return this.deps.config.mfa.policy === 'required' || (await this.deps.secondFactors.hasSecondFactor(em, user.id));
+  }
+
+  /** After a first factor (`amr`): the verification gate, then the second-factor gate. */
+  private async finish(req: SignInRequest, user: User, kind: CredentialKind, amr: string[]): Promise<SignInResult> {
     if (this.mustVerify(user)) {
       await req.em.flush(); // keep what the proof changed (a rehashed password, a linked identity)
       await this.deps.emailVerification.send(req.em, user, req.locale);
       return pendingStep(PendingStepKind.VERIFY_EMAIL);
     }
-    return this.signIn(req, user, kind);
+    return this.secondFactorGate(req, user, kind, amr);
+  }
+
+  /**
+   * The second-factor gate (SEC-55): a user with a second factor gets a SECOND_FACTOR flow,
+   * unless this device is one they trusted; under MFA=required a user without one gets an
+   * ENROLL_SECOND_FACTOR flow. A first factor that already included a second (a provider's
+   * `mfa`, trusted by configuration) passes.
+   */
+  private async secondFactorGate(req: SignInRequest, user: User, kind: CredentialKind, amr: string[]): Promise<SignInResult> {
+    const both = isSecondFactorAmr(amr);
+    const methods = await this.deps.secondFactors.methods(req.em, user.id);
+    if (methods.length === 0) {
+      if (this.deps.config.mfa.policy === 'required' && !both) return this.pending(req, user, PendingStepKind.ENROLL_SECOND_FACTOR, kind, amr, [SecondFactorKind.TOTP]);
+      return this.signIn(req, user, kind, { amr, secondFactor: both });
+    }
+    if (both) return this.signIn(req, user, kind, { amr, secondFactor: true, notifyNewDevice: true });
+    const device = this.ownDevice(req, user);
+    if (device && (await this.deps.trustedDevices.isTrusted(req.em, user.id, device.nonce))) return this.signIn(req, user, kind, { amr, secondFactor: false });
+    return this.pending(req, user, PendingStepKind.SECOND_FACTOR, kind, amr, methods);
+  }
+
+  /** A flow that continues this sign-in, committed with what the first factor changed. */
+  private async pending(req: SignInRequest, user: User, step: PendingStepKind.SECOND_FACTOR | PendingStepKind.ENROLL_SECOND_FACTOR, kind: CredentialKind, amr: string[], methods: SecondFactorKind[]): Promise<PendingStep> {
+    const flow = this.deps.flows.start(req.em, user, step === PendingStepKind.SECOND_FACTOR ? SignInFlowStep.SECOND_FACTOR : SignInFlowStep.ENROLL_SECOND_FACTOR, kind, amr);
+    await req.em.flush();
+    return pendingStep(step, { flowToken: flow.token, expiresAt: flow.expiresAt, methods });
+  }
+
+  /** The device the client presented, when its token is ours and names this user. */
+  private ownDevice(req: SignInRequest, user: User) {
+    const device = this.deps.devices.read(req.deviceToken);
+    return device?.userId === user.id ? device : null;
   }
 
   /**
@@ -129,10 +271,13 @@ export class SignInPipeline {
    * also gets a device token for this user (a cookie; apps also get it in the answer), so that
    * later failures of strangers cannot lock it out (SEC-61).
    */
-  private async signIn(req: SignInRequest, user: User, kind: CredentialKind): Promise<AuthSuccess> {
+  async signIn(req: SignInRequest, user: User, kind: CredentialKind, proof: Proof): Promise<AuthSuccess> {
     const { em, caller } = req;
     if (caller.kind === 'user' && caller.sessionId) await this.deps.sessions.revokeSession(em, caller.sessionId, 'replaced_by_sign_in');
-    const { session, token } = this.deps.sessions.createSession(em, user, kind, req.origin);
+    const { session, token } = this.deps.sessions.createSession(em, user, kind, req.origin, proof);
+    const known = this.ownDevice(req, user);
+    const device = this.deps.devices.issue(user.id, known?.nonce);
+    if (proof.trustDevice) await this.deps.trustedDevices.trust(em, user, this.deps.devices.read(device)!.nonce, req.origin);
     user.lastLoginAt = session.createdAt;
     const result = Object.assign(new AuthSuccess(), { user, session });
     if (kind === CredentialKind.JWT) {
@@ -141,8 +286,8 @@ export class SignInPipeline {
     }
     await em.flush();
     if (kind === CredentialKind.SESSION_TOKEN) result.sessionToken = token!;
-    const device = this.deps.devices.issue(user.id);
     if (kind !== CredentialKind.COOKIE) result.deviceToken = device;
+    if (proof.notifyNewDevice && !known) afterCommit(em, () => this.deps.mailer.newDeviceSignIn({ email: user.email, locale: req.locale }, session.createdAt, req.origin.ipAddress, req.origin.userAgent));
     // Cookies name the session, so they are handed out once it is committed.
     afterCommit(em, () => {
       if (kind === CredentialKind.COOKIE) req.setSessionCookie(token!, session.expiresAt);
@@ -155,11 +300,11 @@ export class SignInPipeline {
    * The new user, their verification link and (given a `kind`) their session, in one transaction.
    * A lost race for the address (the unique index) gets the usual answer for a taken one.
    */
-  private async createAccount(req: SignInRequest, account: CheckedAccount, kind: CredentialKind | null): Promise<AuthSuccess | null> {
+  private async createAccount(req: SignInRequest, account: CheckedAccount, kind: CredentialKind | null): Promise<SignInResult | null> {
     try {
       return await inTransaction(req.em, async (tx) => {
         const user = await this.deps.registration.create(tx, account, req.locale);
-        return user && kind ? this.signIn({ ...req, em: tx }, user, kind) : null;
+        return user && kind ? this.secondFactorGate({ ...req, em: tx }, user, kind, ['pwd']) : null;
       });
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
@@ -168,13 +313,15 @@ export class SignInPipeline {
   }
 
   /** One audit entry per sign-in attempt, whatever its outcome. */
-  private async audited(type: string, req: SignInRequest, kind: CredentialKind, email: string | null, run: () => Promise<SignInResult>, provider?: string): Promise<SignInResult> {
+  private async audited(type: string, req: SignInRequest, facts: AuditFacts, run: () => Promise<SignInResult>): Promise<SignInResult> {
     try {
       const result = await run();
-      this.record(type, req, { success: true, userId: result instanceof AuthSuccess ? result.user.id : null, email, kind, detail: provider ?? null });
+      const userId = result instanceof AuthSuccess ? result.user.id : (facts.userId ?? null);
+      const detail = result instanceof PendingStep ? result.step : (facts.detail ?? null);
+      this.record(type, req, { ...facts, success: true, userId, detail });
       return result;
     } catch (error) {
-      this.record(type, req, { success: false, email, kind, detail: error instanceof AuthError ? error.code : 'INTERNAL_SERVER_ERROR' });
+      this.record(type, req, { ...facts, success: false, detail: error instanceof AuthError ? error.code : 'INTERNAL_SERVER_ERROR' });
       throw error;
     }
   }

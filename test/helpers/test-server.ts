@@ -38,6 +38,7 @@ export interface TestServerOptions {
 }
 
 export const TEST_SECRET_KEY = 'test-secret-key-of-at-least-32-characters!';
+export const TEST_MFA_KEY = 'test-mfa-encryption-key-of-32-characters-or-more';
 /** One P-256 key per test file, as production would configure JWT_PRIVATE_KEY. */
 export const TEST_JWT_PRIVATE_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   .privateKey.export({ format: 'pem', type: 'pkcs8' })
@@ -48,6 +49,7 @@ export function testEnv(overrides: Env = {}): Env {
   return {
     NODE_ENV: 'test',
     SECRET_KEY: TEST_SECRET_KEY,
+    MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
     JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
     PASSWORD_HASH_MEMORY_KIB: '1024',
     PASSWORD_HASH_ITERATIONS: '1',

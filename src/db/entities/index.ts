@@ -2,16 +2,22 @@ import { ApiToken } from './api-token.entity';
 import { AuthEvent } from './auth-event.entity';
 import { EmailToken } from './email-token.entity';
 import { OAuthFlow } from './oauth-flow.entity';
+import { RecoveryCode } from './recovery-code.entity';
 import { RefreshToken } from './refresh-token.entity';
+import { SecondFactor } from './second-factor.entity';
 import { Session } from './session.entity';
+import { SignInFlow } from './sign-in-flow.entity';
 import { SocialAccount } from './social-account.entity';
+import { TrustedDevice } from './trusted-device.entity';
 import { User } from './user.entity';
 
 export { ApiTokenScope, apiTokenIsLiveAt } from './api-token.entity';
 export { CredentialKind } from './credential-kind';
 export { sessionIsLiveAt } from './session.entity';
 export { EmailTokenPurpose } from './email-token.entity';
-export { ApiToken, AuthEvent, EmailToken, OAuthFlow, RefreshToken, Session, SocialAccount, User };
+export { SecondFactorKind } from './second-factor.entity';
+export { SignInFlowStep } from './sign-in-flow.entity';
+export { ApiToken, AuthEvent, EmailToken, OAuthFlow, RecoveryCode, RefreshToken, SecondFactor, Session, SignInFlow, SocialAccount, TrustedDevice, User };
 
 /** Every entity, listed explicitly: no folder scanning, so tsc, tsx and vitest all see the same set. */
-export const entities = [User, Session, RefreshToken, ApiToken, EmailToken, SocialAccount, AuthEvent, OAuthFlow];
+export const entities = [User, Session, RefreshToken, ApiToken, EmailToken, SocialAccount, AuthEvent, OAuthFlow, SecondFactor, RecoveryCode, SignInFlow, TrustedDevice];

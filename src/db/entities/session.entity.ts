@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { CredentialKind } from './credential-kind';
@@ -41,6 +41,17 @@ export class Session {
   /** When the user last proved who they are (password, provider): the basis for re-authentication. */
   @Property({ type: 'timestamptz' })
   authenticatedAt!: Date;
+
+  /**
+   * How the user proved who they are in this session, as RFC 8176 `amr` values: `pwd`, `social`,
+   * `otp`, `recovery_code`, `mfa` (both factors); step-ups add theirs.
+   */
+  @Property({ type: ArrayType, columnType: 'text[]', default: '{}' })
+  amr: string[] & Opt = [];
+
+  /** When a second factor was last proved in this session (sign-in or step-up): aal2 since then. */
+  @Property({ type: 'timestamptz', nullable: true })
+  secondFactorAt: (Date & Opt) | null = null;
 
   /** Updated at most once per touch interval, so idle tracking costs no write per request. */
   @Property({ type: 'timestamptz' })

@@ -6,11 +6,12 @@ export enum CredentialType {
   SESSION_TOKEN = 'SESSION_TOKEN',
   JWT = 'JWT',
   API_TOKEN = 'API_TOKEN',
+  TRUSTED_DEVICE = 'TRUSTED_DEVICE',
 }
 
 registerEnumType(CredentialType, {
   name: 'CredentialType',
-  description: 'A browser session, an app session (session token or JWT refresh family), or an API token.',
+  description: 'A browser session, an app session (session token or JWT refresh family), an API token, or a device trusted to skip the second step.',
 });
 
 /** One way the user is signed in somewhere, as listed by `credentials`. */
@@ -45,4 +46,10 @@ export class Credential {
 
   @Field(() => [ApiTokenScope], { nullable: true, description: 'API tokens only.' })
   scopes!: ApiTokenScope[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Sessions only: how the user proved who they are (RFC 8176 amr: pwd, social, otp, recovery_code, mfa).' })
+  amr!: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Sessions only: aal2 when a second factor was proved in it, else aal1.' })
+  assuranceLevel!: string | null;
 }

@@ -10,6 +10,7 @@ export async function listCredentials(em: EntityManager, services: Services, cal
   const now = services.clock.now();
   const sessions = await em.find(Session, { user: caller.user.id, revokedAt: null, expiresAt: { $gt: now } });
   const apiTokens = await services.apiTokens.listLive(em, caller.user.id);
+  const devices = await services.trustedDevices.listLive(em, caller.user.id);
   const fromSessions = sessions
     .filter((s) => s.isLiveAt(now))
     .map((s) =>
@@ -24,6 +25,8 @@ export async function listCredentials(em: EntityManager, services: Services, cal
         userAgent: s.userAgent,
         current: s.id === caller.sessionId,
         scopes: null,
+        amr: s.amr,
+        assuranceLevel: s.secondFactorAt ? 'aal2' : 'aal1',
       }),
     );
   const fromTokens = apiTokens.map((t) =>
@@ -38,9 +41,27 @@ export async function listCredentials(em: EntityManager, services: Services, cal
       userAgent: null,
       current: t.id === caller.apiToken?.id,
       scopes: t.scopes,
+      amr: null,
+      assuranceLevel: null,
     }),
   );
-  return [...fromSessions, ...fromTokens].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  const fromDevices = devices.map((d) =>
+    Object.assign(new Credential(), {
+      id: d.id,
+      kind: CredentialType.TRUSTED_DEVICE,
+      name: null,
+      createdAt: d.createdAt,
+      lastUsedAt: d.lastUsedAt,
+      expiresAt: d.expiresAt,
+      ipAddress: d.ipAddress,
+      userAgent: d.userAgent,
+      current: false,
+      scopes: null,
+      amr: null,
+      assuranceLevel: null,
+    }),
+  );
+  return [...fromSessions, ...fromTokens, ...fromDevices].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 }
 
 /**
@@ -54,5 +75,6 @@ export async function revokeCredential(em: EntityManager, services: Services, ca
     await services.sessions.revokeSession(em, session.id, 'revoked_by_user');
     return true;
   }
+  if (await services.trustedDevices.revoke(em, caller.user.id, id)) return true;
   return services.apiTokens.revoke(em, caller.user.id, id);
 }

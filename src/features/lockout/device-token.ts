@@ -24,8 +24,11 @@ export interface Device {
 export class DeviceTokens {
   constructor(private readonly config: Pick<Config, 'secretKeys'>) {}
 
-  issue(userId: string): string {
-    const nonce = randomBytes(16).toString('base64url');
+  /**
+   * A device token for `userId`. A device that presented its own token keeps its nonce, so that
+   * what is keyed on it (its failure count, its trust for the second step) stays with the device.
+   */
+  issue(userId: string, nonce: string = randomBytes(16).toString('base64url')): string {
     return `${DEVICE_TOKEN_PREFIX}${nonce}.${userId}.${this.sign(this.config.secretKeys[0]!, nonce, userId)}`;
   }
 

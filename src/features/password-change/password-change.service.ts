@@ -32,7 +32,8 @@ export class PasswordChangeService {
     const { user } = caller;
     assertPasswordAcceptable(input.newPassword, 'newPassword');
     await this.screening.assertNotWeak(input.newPassword, { email: user.email }, 'newPassword');
-    await this.reauthentication.verifyPassword(caller, input.currentPassword, 'currentPassword');
+    // The current password; and, when a second factor is on, a second factor within the window (SEC-63).
+    await this.reauthentication.requireRecent(em, caller, input.currentPassword, 'currentPassword');
     const passwordHash = await this.passwords.hash(input.newPassword); // before the transaction: no connection held meanwhile
     await inTransaction(em, async (tx) => {
       user.passwordHash = passwordHash;

@@ -2,15 +2,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config';
 import type { EmailTokenService } from '../account-emails/email-token.service';
 import type { ApiTokenService } from '../api-tokens/api-token.service';
+import type { TrustedDeviceService } from '../mfa/trusted-devices.service';
 import type { SessionService } from '../sessions/session.service';
 
 /** A change to what proves an account's identity. Each ends what its rule says (README table). */
-export type SecurityChange = 'PASSWORD_RESET' | 'PASSWORD_CHANGED' | 'EMAIL_CHANGED';
+export type SecurityChange = 'PASSWORD_RESET' | 'PASSWORD_CHANGED' | 'EMAIL_CHANGED' | 'SECOND_FACTOR_ENABLED' | 'SECOND_FACTOR_DISABLED';
 
 interface Rule {
   /** `all`: every session and JWT family; `others`: all but the one that made the change. */
   sessions: 'all' | 'others' | 'none';
   apiTokens: boolean;
+  /** Forget every trusted device, so the next sign-in anywhere has the second step again. */
+  trustedDevices: boolean;
 }
 
 /**
@@ -30,13 +33,18 @@ export class SecurityStateService {
     private readonly sessions: SessionService,
     private readonly emailTokens: EmailTokenService,
     private readonly apiTokens: ApiTokenService,
+    private readonly trustedDevices: TrustedDeviceService,
   ) {
     this.rules = {
-      PASSWORD_RESET: { sessions: 'all', apiTokens: config.revokeApiTokensOnPasswordReset },
-      PASSWORD_CHANGED: { sessions: 'others', apiTokens: false },
+      PASSWORD_RESET: { sessions: 'all', apiTokens: config.revokeApiTokensOnPasswordReset, trustedDevices: true },
+      PASSWORD_CHANGED: { sessions: 'others', apiTokens: false, trustedDevices: true },
       // Sessions stay: if a stolen session moved the account, the owner's own sessions are what
       // can move it back (the change needs the password, which the owner still has).
-      EMAIL_CHANGED: { sessions: 'none', apiTokens: false },
+      EMAIL_CHANGED: { sessions: 'none', apiTokens: false, trustedDevices: false },
+      // Sessions signed in with one factor must not outlive the second's arrival (nor a refresh
+      // family created before it); and whoever turned a factor off elsewhere is signed out.
+      SECOND_FACTOR_ENABLED: { sessions: 'others', apiTokens: false, trustedDevices: true },
+      SECOND_FACTOR_DISABLED: { sessions: 'others', apiTokens: false, trustedDevices: true },
     };
   }
 
@@ -52,5 +60,6 @@ export class SecurityStateService {
     if (rule.sessions === 'others') await this.sessions.revokeOtherSessions(em, userId, keepSessionId, reason);
     await this.emailTokens.invalidateAll(em, userId);
     if (rule.apiTokens) await this.apiTokens.revokeAll(em, userId);
+    if (rule.trustedDevices) await this.trustedDevices.revokeAll(em, userId);
   }
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
-import type { AccessTokenSigner, SignedAccessToken } from '../../crypto/jwt';
+import type { AccessTokenSigner, Assurance, SignedAccessToken } from '../../crypto/jwt';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { RefreshToken, Session } from '../../db/entities';
 import { inTransaction } from '../../db/transaction';
@@ -29,7 +29,7 @@ export class RefreshTokenService {
   /** The first access and refresh tokens of a new JWT session; the caller flushes. */
   issue(em: EntityManager, session: Session): IssuedTokens {
     const refreshToken = this.addRefreshToken(em, session);
-    return { session, access: this.signer.sign(session.user.id, session.id, this.clock.now()), refreshToken };
+    return { session, access: this.signer.sign(session.user.id, session.id, this.clock.now(), assuranceOf(session)), refreshToken };
   }
 
   /**
@@ -65,7 +65,7 @@ export class RefreshTokenService {
       // The grace window runs from when the rotation commits, not from when the request came in
       // (which, during a database stall, can be long before).
       await tx.nativeUpdate(RefreshToken, { tokenHash }, { usedAt: this.clock.now() });
-      return { session, access: this.signer.sign(session.user.id, session.id, now), refreshToken };
+      return { session, access: this.signer.sign(session.user.id, session.id, now, assuranceOf(session)), refreshToken };
     });
     if (typeof outcome === 'string') throw new AuthError(outcome);
     return outcome;
@@ -76,4 +76,9 @@ export class RefreshTokenService {
     em.create(RefreshToken, { session, tokenHash: hashToken(token), createdAt: this.clock.now() });
     return token;
   }
+}
+
+/** The `amr` and `acr` an access token of `session` carries. */
+export function assuranceOf(session: Pick<Session, 'amr' | 'secondFactorAt'>): Assurance {
+  return { amr: [...session.amr], acr: session.secondFactorAt ? 'aal2' : 'aal1' };
 }

@@ -21,6 +21,12 @@ export interface SessionOrigin {
   userAgent: string | null;
 }
 
+export interface SessionAssurance {
+  amr: string[];
+  /** A second factor was proved with this sign-in. */
+  secondFactor: boolean;
+}
+
 export interface CreatedSession {
   session: Session;
   /** Plaintext token for cookie and session-token clients; only its hash is stored. */
@@ -57,8 +63,11 @@ export class SessionService {
     return kind === CredentialKind.COOKIE ? this.config.session : this.config.tokenSession;
   }
 
-  /** Opens a new session for `user`; the caller flushes. A new id and token on every sign-in. */
-  createSession(em: EntityManager, user: User, kind: CredentialKind, origin: SessionOrigin): CreatedSession {
+  /**
+   * Opens a new session for `user`; the caller flushes. A new id and token on every sign-in.
+   * `assurance` records how the user proved who they are (RFC 8176 `amr`; a second factor makes it aal2).
+   */
+  createSession(em: EntityManager, user: User, kind: CredentialKind, origin: SessionOrigin, assurance: SessionAssurance = { amr: [], secondFactor: false }): CreatedSession {
     const now = this.clock.now();
     const lifetimes = this.lifetimesFor(kind);
     const token = kind === CredentialKind.JWT ? null : createOpaqueToken(SESSION_TOKEN_PREFIX);
@@ -73,6 +82,8 @@ export class SessionService {
       idleTimeoutSeconds: lifetimes.idleTimeoutSeconds,
       ipAddress: origin.ipAddress,
       userAgent: origin.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
+      amr: assurance.amr,
+      secondFactorAt: assurance.secondFactor ? now : null,
     });
     return { session, token };
   }

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context, UserContext } from '../../context/context';
 import { CredentialKind } from '../../db/entities';
 import { AuthResult, AuthSuccess } from '../../graphql/auth-result';
+import { localeOf } from '../../mail/locale';
 import { signInRequestOf } from '../../sign-in/sign-in-request';
 import { clientAddressKey } from '../rate-limits/client-address';
 import { LoginInput } from './login.input';
@@ -42,10 +43,16 @@ export class SessionsResolver {
 
   @Authorized()
   @Mutation(() => Boolean, {
-    description: 'Confirms the password, so that sensitive operations are allowed for the next few minutes.',
+    description:
+      'Confirms who you are, so that sensitive operations are allowed for the next few minutes: the password, or (required when two-factor authentication is on) a code from the authenticator app or a recovery code. Send exactly one.',
   })
-  async reauthenticate(@Arg('password', () => String) password: string, @Ctx() ctx: UserContext): Promise<boolean> {
-    await ctx.services.reauthentication.reauthenticate(ctx.em, ctx.caller, password);
+  async reauthenticate(
+    @Arg('password', () => String, { nullable: true }) password: string | null,
+    @Arg('totpCode', () => String, { nullable: true }) totpCode: string | null,
+    @Arg('recoveryCode', () => String, { nullable: true }) recoveryCode: string | null,
+    @Ctx() ctx: UserContext,
+  ): Promise<boolean> {
+    await ctx.services.reauthentication.reauthenticate(ctx.em, ctx.caller, { password, totpCode, recoveryCode }, localeOf(ctx.request));
     return true;
   }
 }

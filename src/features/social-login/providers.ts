@@ -9,6 +9,8 @@ export interface ProviderIdentity {
   email: string | null;
   emailVerified: boolean;
   name: string | null;
+  /** The ID token's `amr` (RFC 8176), when the provider says how the user proved themselves. */
+  amr: string[];
 }
 
 export interface AuthorizationRequest {
@@ -158,7 +160,7 @@ export class SocialProvider {
     const user = await get<{ id: number; name: string | null; login: string }>('/user');
     const emails = await get<{ email: string; primary: boolean; verified: boolean }[]>('/user/emails');
     const primary = emails.find((e) => e.primary && e.verified) ?? emails.find((e) => e.verified);
-    return { issuer: this.settings.issuer, subject: String(user.id), email: primary?.email ?? null, emailVerified: Boolean(primary), name: user.name ?? user.login };
+    return { issuer: this.settings.issuer, subject: String(user.id), email: primary?.email ?? null, emailVerified: Boolean(primary), name: user.name ?? user.login, amr: [] };
   }
 
   /** Any failure talking to the provider or validating its answer is one client-facing error. */
@@ -175,7 +177,8 @@ export class SocialProvider {
 function identityFromClaims(claims: Oidc.IDToken): ProviderIdentity {
   const email = typeof claims.email === 'string' ? claims.email : null;
   const name = typeof claims.name === 'string' ? claims.name : null;
-  return { issuer: claims.iss, subject: claims.sub, email, emailVerified: claims.email_verified === true, name };
+  const amr = Array.isArray(claims.amr) ? claims.amr.filter((v): v is string => typeof v === 'string') : [];
+  return { issuer: claims.iss, subject: claims.sub, email, emailVerified: claims.email_verified === true, name, amr };
 }
 
 /** The configured providers by id. */

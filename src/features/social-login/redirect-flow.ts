@@ -5,6 +5,7 @@ import { safeEqual } from '../../crypto/constant-time';
 import { CredentialKind } from '../../db/entities';
 import { isUnavailable } from '../../db/unavailable';
 import { AuthError, ErrorCode, errorMessages, httpStatusOf } from '../../errors';
+import { PendingStep } from '../../graphql/auth-result';
 import { escapeHtml } from '../../mail/templates/layout';
 import type { Services } from '../../services';
 import { signInRequestOf } from '../../sign-in/sign-in-request';
@@ -82,11 +83,22 @@ export function createRedirectFlow(services: Services, buildContext: ContextBuil
         });
       const ctx = await buildContext(request, effects);
       const result = await services.signIn.social(signInRequestOf(ctx), provider, identity, CredentialKind.COOKIE);
-      if (!('user' in result)) return errorPage(403, 'Confirm your email address first: we have sent you a link.');
+      if (result instanceof PendingStep && result.flowToken) return { kind: 'redirect', status: 303, location: secondStepUrl(result) };
+      if (result instanceof PendingStep) return errorPage(403, 'Confirm your email address first: we have sent you a link.');
       return { kind: 'redirect', status: 303, location: flow.returnTo };
     } catch (error) {
       return failed(error);
     }
+  }
+
+  /**
+   * The frontend's second-step page (MFA_PATH), with the flow token in the fragment: a fragment
+   * is never sent to a server nor in a Referer, so the token stays in the browser.
+   */
+  function secondStepUrl(step: PendingStep): string {
+    const url = new URL(config.mail.paths.secondFactor, config.frontendUrl);
+    url.hash = new URLSearchParams({ step: step.step, flowToken: step.flowToken!, methods: step.methods.join(',') }).toString();
+    return url.toString();
   }
 
   function failed(error: unknown): RedirectOutcome {

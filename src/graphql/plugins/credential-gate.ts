@@ -22,6 +22,10 @@ const SIGN_IN_FIELDS = new Set([
   'confirmEmailChange',
   'socialLogin',
   'unlockAccount',
+  'completeSignIn',
+  // With the flow token of an ENROLL_SECOND_FACTOR step; without it they need a signed-in caller.
+  'beginTotpEnrollment',
+  'confirmTotpEnrollment',
   '__typename',
 ]);
 

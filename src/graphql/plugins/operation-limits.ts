@@ -21,6 +21,9 @@ export const AUTH_MUTATIONS = new Set([
   'deleteAccount',
   'requestPasswordReset',
   'unlockAccount',
+  'completeSignIn',
+  'confirmTotpEnrollment',
+  'disableTotp',
 ]);
 
 /** Validation rule: at most one authentication mutation field per operation, aliases included. */

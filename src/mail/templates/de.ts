@@ -67,4 +67,34 @@ export const de: MailTemplates = {
     subject: `Ihr ${product}-Konto wurde gelöscht`,
     paragraphs: [`Ihr ${product}-Konto und alle Wege, sich dort anzumelden, wurden gelöscht.`],
   }),
+  secondFactorEnabled: ({ product, resetUrl }) => ({
+    subject: `Zwei-Faktor-Authentifizierung für Ihr ${product}-Konto ist aktiv`,
+    paragraphs: [
+      `Die Anmeldung bei Ihrem ${product}-Konto braucht jetzt auch einen Code aus Ihrer Authenticator-App (oder einen Wiederherstellungscode). Ihre anderen Sitzungen wurden abgemeldet.`,
+      `Falls Sie das nicht waren, setzen Sie Ihr Passwort sofort zurück: ${resetUrl}`,
+    ],
+  }),
+  secondFactorDisabled: ({ product, resetUrl }) => ({
+    subject: `Zwei-Faktor-Authentifizierung für Ihr ${product}-Konto wurde ausgeschaltet`,
+    paragraphs: [
+      `Die Anmeldung bei Ihrem ${product}-Konto braucht keinen Code aus Ihrer Authenticator-App mehr; Ihre Wiederherstellungscodes sind ungültig. Ihre anderen Sitzungen wurden abgemeldet.`,
+      `Falls Sie das nicht waren, setzen Sie Ihr Passwort sofort zurück: ${resetUrl}`,
+    ],
+  }),
+  recoveryCodeUsed: ({ product, left, few }) => ({
+    subject: `Ein Wiederherstellungscode Ihres ${product}-Kontos wurde verwendet`,
+    paragraphs: [
+      `Soeben wurde ein Wiederherstellungscode verwendet, um eine Anmeldung oder Änderung an Ihrem ${product}-Konto zu bestätigen. Sie haben noch ${left}.`,
+      ...(few ? ['Es werden wenige: Erzeugen Sie in Ihren Kontoeinstellungen neue Wiederherstellungscodes.'] : []),
+      'Falls Sie das nicht waren, ändern Sie jetzt Ihr Passwort und erzeugen Sie neue Wiederherstellungscodes.',
+    ],
+  }),
+  newDeviceSignIn: ({ product, time, ipAddress, userAgent, resetUrl }) => ({
+    subject: `Neue Anmeldung bei Ihrem ${product}-Konto`,
+    paragraphs: [
+      `Ihr ${product}-Konto wurde von einem Gerät aus angemeldet, auf dem es vorher nicht verwendet wurde.`,
+      `Wann: ${time}. Adresse: ${ipAddress}. Browser oder App: ${userAgent}.`,
+      `Falls Sie das nicht waren, setzen Sie Ihr Passwort zurück (${resetUrl}) und prüfen Sie Ihre Sitzungen.`,
+    ],
+  }),
 };

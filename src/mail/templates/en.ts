@@ -67,4 +67,34 @@ export const en: MailTemplates = {
     subject: `Your ${product} account was deleted`,
     paragraphs: [`Your ${product} account and every way of signing in to it were deleted.`],
   }),
+  secondFactorEnabled: ({ product, resetUrl }) => ({
+    subject: `Two-factor authentication is on for your ${product} account`,
+    paragraphs: [
+      `Signing in to your ${product} account now also needs a code from your authenticator app (or a recovery code). Your other sessions were signed out.`,
+      `If this was not you, reset your password at once at ${resetUrl}.`,
+    ],
+  }),
+  secondFactorDisabled: ({ product, resetUrl }) => ({
+    subject: `Two-factor authentication was turned off for your ${product} account`,
+    paragraphs: [
+      `Signing in to your ${product} account no longer needs a code from your authenticator app, and your recovery codes were voided. Your other sessions were signed out.`,
+      `If this was not you, reset your password at once at ${resetUrl}.`,
+    ],
+  }),
+  recoveryCodeUsed: ({ product, left, few }) => ({
+    subject: `A recovery code of your ${product} account was used`,
+    paragraphs: [
+      `A recovery code was just used to confirm a sign-in or a change to your ${product} account. You have ${left} left.`,
+      ...(few ? ['You are running out: generate a new set of recovery codes in your account settings.'] : []),
+      'If this was not you, change your password and generate new recovery codes now.',
+    ],
+  }),
+  newDeviceSignIn: ({ product, time, ipAddress, userAgent, resetUrl }) => ({
+    subject: `New sign-in to your ${product} account`,
+    paragraphs: [
+      `Your ${product} account was signed in to from a device it was not used on before.`,
+      `When: ${time}. Address: ${ipAddress}. Browser or app: ${userAgent}.`,
+      `If this was not you, reset your password at ${resetUrl} and review your sessions.`,
+    ],
+  }),
 };

@@ -11,4 +11,8 @@ export interface MailTemplates {
   emailChanged(p: { product: string; newEmail: string }): MailBody;
   accountDeleted(p: { product: string }): MailBody;
   accountLocked(p: { product: string; link: string; minutes: number }): MailBody;
+  secondFactorEnabled(p: { product: string; resetUrl: string }): MailBody;
+  secondFactorDisabled(p: { product: string; resetUrl: string }): MailBody;
+  recoveryCodeUsed(p: { product: string; left: number; few: boolean }): MailBody;
+  newDeviceSignIn(p: { product: string; time: string; ipAddress: string; userAgent: string; resetUrl: string }): MailBody;
 }

@@ -13,6 +13,7 @@ const PRODUCTION_OK = {
   DATABASE_URL: 'postgres://gatehouse@db.internal:5432/gatehouse',
   COOKIE_SECURE: 'true',
   SMTP_URL: 'smtp://mail.internal:587',
+  MFA_ENCRYPTION_KEY: 'm'.repeat(40),
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -34,9 +35,10 @@ describe('production configuration', () => {
     expect(Object.isFrozen(config.session)).toBe(true);
   });
 
-  it('refuses to start without a secret, a JWT key, a database, SMTP and secure cookies, naming each', () => {
+  it('refuses to start without a secret, a JWT key, a database, SMTP, secure cookies and an MFA key, naming each', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(6);
+    expect(problems.join('\n')).toMatch(/MFA_ENCRYPTION_KEY/);
     expect(problems.join('\n')).toMatch(/JWT_PRIVATE_KEY/);
     expect(problems.join('\n')).toMatch(/SMTP_URL/);
     expect(problems.join('\n')).toMatch(/SECRET_KEY/);
