@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * and every password a test sends and every token it receives is noted here; after the run,
  * global-setup's teardown fails the run if any noted secret appears in any log line.
  */
-const SECRET_KEYS = /^(password|newPassword|currentPassword|token|sessionToken|accessToken|refreshToken|deviceToken|code|codeVerifier|idToken)$/;
+const SECRET_KEYS = /^(password|newPassword|currentPassword|token|sessionToken|accessToken|refreshToken|deviceToken|code|codes|codeVerifier|idToken|flowToken|secret|otpauthUri|recoveryCode)$/;
 // Shorter values ("password", a wrong code "000000") are test inputs that occur in logs as ordinary
 // words and numbers; every real secret here (passwords of tests, tokens) is longer.
 const MIN_LENGTH = 10;
