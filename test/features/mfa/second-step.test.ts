@@ -1,9 +1,19 @@
+import { createHash } from 'node:crypto';
 import { decode } from 'jsonwebtoken';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompleteSignInDocument, CredentialsDocument, LoginDocument, RevokeCredentialDocument, SecondFactorsDocument, ChangePasswordDocument } from '../../generated/graphql';
+import {
+  ChangePasswordDocument,
+  CompleteSignInDocument,
+  CredentialsDocument,
+  LoginDocument,
+  RevokeCredentialDocument,
+  SecondFactorsDocument,
+} from '../../generated/graphql';
 import { credentialKinds, GOOD_PASSWORD, registerUser, whoAmI } from '../../helpers/accounts';
 import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
+import { eventually } from '../../helpers/eventually';
 import { Mailbox } from '../../helpers/mailbox';
 import { enableTotp, firstStep, signInWithTotp, totpCode } from '../../helpers/mfa';
 import { settled, sql, startTestServer, type TestServer } from '../../helpers/test-server';
@@ -143,13 +153,42 @@ describe('TOTP codes against a fake clock (SEC-56)', () => {
 });
 
 describe('recovery codes (SEC-57)', () => {
-  it('of 20 racing uses of one code, exactly one signs in', async () => {
+  it('of 20 sign-ins racing with one code, exactly one signs in', async () => {
     const { email, recoveryCodes } = await userWithTotp();
     const flows = await Promise.all(Array.from({ length: 20 }, () => firstStep(server.graphqlUrl, email)));
     const answers = await Promise.all(flows.map((f) => complete(f.client, { flowToken: f.flowToken, recoveryCode: recoveryCodes[3]! })));
     expect(answers.filter((a) => a.data?.completeSignIn?.__typename === 'AuthSuccess')).toHaveLength(1);
     expect(answers.filter((a) => errorCode(a) === 'INVALID_CREDENTIALS')).toHaveLength(19);
     expect((await sql(server, 'select 1 from recovery_codes r join users u on u.id = r.user_id where u.email = ? and r.used_at is not null', [email])).length).toBe(1);
+  });
+
+  it('of 20 uses of one code that have all read it as unused, exactly one claims it', async () => {
+    const { email, recoveryCodes } = await userWithTotp();
+    const [{ id: userId }] = await sql<{ id: string }>(server, 'select id from users where email = ?', [email]);
+    const code = recoveryCodes[5]!;
+    // Hold the code's row until the uses the pool runs at once have read it as unused and wait to
+    // claim it: then they race for the one claim, which only its condition (still unused) decides.
+    const locker = new pg.Client({ connectionString: server.databaseUrl });
+    const observer = new pg.Client({ connectionString: server.databaseUrl });
+    await Promise.all([locker.connect(), observer.connect()]);
+    let results: (number | null)[];
+    try {
+      await locker.query('begin');
+      await locker.query('select id from recovery_codes where code_hash = $1 for update', [createHash('sha256').update(code.replace(/-/g, '')).digest('hex')]);
+      const { recoveryCodes: service } = server.app.services;
+      const pending = Promise.all(Array.from({ length: 20 }, () => service.use(server.orm.em.fork(), userId!, code)));
+      await eventually(async () => {
+        // Seen from another connection (inside its transaction the locker sees one snapshot).
+        const { rows } = await observer.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'update "recovery_codes"%'`);
+        expect(rows.length).toBeGreaterThanOrEqual(5);
+      }, 5000);
+      await locker.query('commit');
+      results = await pending;
+    } finally {
+      await Promise.all([locker.end(), observer.end()]);
+    }
+    expect(results.filter((left) => left === 9)).toHaveLength(1);
+    expect(results.filter((left) => left === null)).toHaveLength(19);
   });
 
   it('are stored only as hashes; me shows the factor and how many are left', async () => {
