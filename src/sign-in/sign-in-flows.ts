@@ -7,6 +7,8 @@ import { type CredentialKind, SignInFlow, type SignInFlowStep, type User } from 
 
 /** Prefix of flow tokens (a pending sign-in). */
 export const FLOW_TOKEN_PREFIX = 'gthf_';
+/** Ended flows stay this long, for whoever investigates a sign-in (the audit trail has the rest). */
+const KEEP_ENDED_FLOWS_MS = 24 * 60 * 60 * 1000;
 
 export interface StartedFlow {
   token: string;
@@ -24,10 +26,14 @@ export class SignInFlows {
     private readonly clock: Clock,
   ) {}
 
-  /** A new flow for `user`, committed with the caller's transaction. */
-  start(em: EntityManager, user: User, step: SignInFlowStep, credentialKind: CredentialKind, amr: string[]): StartedFlow {
+  /**
+   * A new flow for `user`, committed with the caller's transaction. The user's flows that ended
+   * a day ago or more are deleted on the way, so the table holds only recent sign-ins.
+   */
+  async start(em: EntityManager, user: User, step: SignInFlowStep, credentialKind: CredentialKind, amr: string[]): Promise<StartedFlow> {
     const token = createOpaqueToken(FLOW_TOKEN_PREFIX);
     const now = this.clock.now();
+    await em.nativeDelete(SignInFlow, { user: user.id, expiresAt: { $lt: new Date(now.getTime() - KEEP_ENDED_FLOWS_MS) } });
     const expiresAt = new Date(now.getTime() + this.config.flowTtlSeconds * 1000);
     em.create(SignInFlow, { tokenHash: hashToken(token), user, step, credentialKind, amr, createdAt: now, expiresAt });
     return { token, expiresAt };

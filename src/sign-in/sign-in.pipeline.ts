@@ -253,7 +253,7 @@ export class SignInPipeline {
 
   /** A flow that continues this sign-in, committed with what the first factor changed. */
   private async pending(req: SignInRequest, user: User, step: PendingStepKind.SECOND_FACTOR | PendingStepKind.ENROLL_SECOND_FACTOR, kind: CredentialKind, amr: string[], methods: SecondFactorKind[]): Promise<PendingStep> {
-    const flow = this.deps.flows.start(req.em, user, step === PendingStepKind.SECOND_FACTOR ? SignInFlowStep.SECOND_FACTOR : SignInFlowStep.ENROLL_SECOND_FACTOR, kind, amr);
+    const flow = await this.deps.flows.start(req.em, user, step === PendingStepKind.SECOND_FACTOR ? SignInFlowStep.SECOND_FACTOR : SignInFlowStep.ENROLL_SECOND_FACTOR, kind, amr);
     await req.em.flush();
     return pendingStep(step, { flowToken: flow.token, expiresAt: flow.expiresAt, methods });
   }

@@ -177,7 +177,7 @@ describe.each(credentialKinds)('step-up for a user with a second factor, %s (SEC
     const trusted = await device.request(CompleteSignInDocument, { input: { flowToken, totpCode: totpCode(secret, clock.now()), trustDevice: true } });
     clock.advance(30);
     const deviceToken = trusted.data?.completeSignIn?.__typename === 'AuthSuccess' ? trusted.data.completeSignIn.deviceToken : null;
-    const headers = kind === 'COOKIE' || !deviceToken ? {} : { 'gatehouse-device': deviceToken };
+    const headers: Record<string, string> = kind === 'COOKIE' || !deviceToken ? {} : { 'gatehouse-device': deviceToken };
     const again = await device.request(LoginDocument, { input: { email, password: GOOD_PASSWORD, credentials: kind } }, { headers });
     expect(again.data?.login?.__typename).toBe('AuthSuccess');
     const client = new TestClient(server.graphqlUrl);
@@ -188,6 +188,15 @@ describe.each(credentialKinds)('step-up for a user with a second factor, %s (SEC
     }
     expect(errorCode(await client.request(RequestEmailChangeDocument, { newEmail: uniqueEmail() }))).toBe('REAUTH_REQUIRED');
   });
+});
+
+it('an account without a password steps up with its second factor', async () => {
+  const { client, secret } = await socialUserWithTotp();
+  clock.advance(6 * 60);
+  expect(errorCode(await client.request(RequestEmailChangeDocument, { newEmail: uniqueEmail() }))).toBe('REAUTH_REQUIRED');
+  expect((await client.request(ReauthenticateWithFactorDocument, { totpCode: totpCode(secret, clock.now()) })).data?.reauthenticate).toBe(true);
+  clock.advance(30);
+  expect((await client.request(RequestEmailChangeDocument, { newEmail: uniqueEmail() })).data?.requestEmailChange).toBe(true);
 });
 
 describe('turning factors on and off', () => {

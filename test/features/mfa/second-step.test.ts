@@ -62,6 +62,16 @@ describe.each(credentialKinds)('the second step, signing in for %s', (kind) => {
     expect(current).toMatchObject({ assuranceLevel: 'aal2' });
     expect(current.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
     if (kind === 'JWT') expect(decode(result.accessToken!)).toMatchObject({ acr: 'aal2', amr: expect.arrayContaining(['pwd', 'otp']) });
+    await settled(server);
+    const audit = await sql<{ type: string; success: boolean; detail: string; credential_kind: string }>(
+      server,
+      `select type, success, detail, credential_kind from auth_events where user_id = ? and type in ('LOGIN', 'SECOND_FACTOR') order by created_at, type`,
+      [result.user.id],
+    );
+    expect(audit).toEqual(expect.arrayContaining([
+      { type: 'LOGIN', success: true, detail: 'SECOND_FACTOR', credential_kind: kind },
+      { type: 'SECOND_FACTOR', success: true, detail: 'otp', credential_kind: kind },
+    ]));
   });
 
   it('a flow token works once, and not after 5 minutes (SEC-54)', async () => {
@@ -164,7 +174,7 @@ describe('recovery codes (SEC-57)', () => {
 
   it('of 20 uses of one code that have all read it as unused, exactly one claims it', async () => {
     const { email, recoveryCodes } = await userWithTotp();
-    const [{ id: userId }] = await sql<{ id: string }>(server, 'select id from users where email = ?', [email]);
+    const [{ id: userId }] = (await sql<{ id: string }>(server, 'select id from users where email = ?', [email])) as [{ id: string }];
     const code = recoveryCodes[5]!;
     // Hold the code's row until the uses the pool runs at once have read it as unused and wait to
     // claim it: then they race for the one claim, which only its condition (still unused) decides.
@@ -176,7 +186,7 @@ describe('recovery codes (SEC-57)', () => {
       await locker.query('begin');
       await locker.query('select id from recovery_codes where code_hash = $1 for update', [createHash('sha256').update(code.replace(/-/g, '')).digest('hex')]);
       const { recoveryCodes: service } = server.app.services;
-      const pending = Promise.all(Array.from({ length: 20 }, () => service.use(server.orm.em.fork(), userId!, code)));
+      const pending = Promise.all(Array.from({ length: 20 }, () => service.use(server.orm.em.fork(), userId, code)));
       await eventually(async () => {
         // Seen from another connection (inside its transaction the locker sees one snapshot).
         const { rows } = await observer.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'update "recovery_codes"%'`);
@@ -249,6 +259,28 @@ describe.each(credentialKinds)('trusting a device, signing in for %s', (kind) =>
     clock.advance(30);
     const after = await device.request(LoginDocument, { input: { email, password: 'another good passphrase', credentials: kind } }, { headers: deviceHeader(deviceToken) });
     expect(after.data?.login).toMatchObject({ __typename: 'PendingStep', step: 'SECOND_FACTOR' });
+  });
+});
+
+describe('rate limits on the second step', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startTestServer({ clock, databaseUrl: server.databaseUrl, env: { RATE_LIMITS_ENABLED: 'true', RATE_LIMIT_SECOND_FACTOR_FAILED_ACCOUNT: '3/900', RATE_LIMIT_LOGIN_IP: '1000/60' } });
+  });
+  afterAll(() => limited?.close());
+
+  it('wrong codes count per account across flows: after the limit even the right code is RATE_LIMITED', async () => {
+    const { email, secret } = await userWithTotp();
+    for (let i = 0; i < 3; i++) {
+      const { client, flowToken } = await firstStep(limited.graphqlUrl, email);
+      expect(errorCode(await complete(client, { flowToken, totpCode: 'abcdef' }))).toBe('INVALID_CREDENTIALS');
+    }
+    const { client, flowToken } = await firstStep(limited.graphqlUrl, email);
+    expect(errorCode(await complete(client, { flowToken, totpCode: totpCode(secret, clock.now()) }))).toBe('RATE_LIMITED');
+    const other = await userWithTotp(); // another account is not affected
+    const theirs = await firstStep(limited.graphqlUrl, other.email);
+    expect((await complete(theirs.client, { flowToken: theirs.flowToken, totpCode: totpCode(other.secret, clock.now()) })).data?.completeSignIn?.__typename).toBe('AuthSuccess');
+    clock.advance(30);
   });
 });
 
