@@ -79,8 +79,10 @@ export class SignInPipeline {
 
   /** Email and password (`login`). */
   password(req: SignInRequest, credentials: PasswordCredentials, kind: CredentialKind): Promise<SignInResult> {
-    return this.audited('LOGIN', req, { kind, email: credentials.email }, async () => {
+    const facts: AuditFacts = { kind, email: credentials.email };
+    return this.audited('LOGIN', req, facts, async () => {
       const user = await this.deps.login.authenticate(req.em, credentials, req.clientKey, req.deviceToken);
+      facts.userId = user.id; // the password was right: the user's own trail shows it, pending step or not
       return inTransaction(req.em, (tx) => this.finish({ ...req, em: tx }, user, kind, ['pwd']));
     });
   }
@@ -271,7 +273,7 @@ export class SignInPipeline {
    * also gets a device token for this user (a cookie; apps also get it in the answer), so that
    * later failures of strangers cannot lock it out (SEC-61).
    */
-  async signIn(req: SignInRequest, user: User, kind: CredentialKind, proof: Proof): Promise<AuthSuccess> {
+  private async signIn(req: SignInRequest, user: User, kind: CredentialKind, proof: Proof): Promise<AuthSuccess> {
     const { em, caller } = req;
     if (caller.kind === 'user' && caller.sessionId) await this.deps.sessions.revokeSession(em, caller.sessionId, 'replaced_by_sign_in');
     const { session, token } = this.deps.sessions.createSession(em, user, kind, req.origin, proof);
@@ -317,7 +319,7 @@ export class SignInPipeline {
     try {
       const result = await run();
       const userId = result instanceof AuthSuccess ? result.user.id : (facts.userId ?? null);
-      const detail = result instanceof PendingStep ? result.step : (facts.detail ?? null);
+      const detail = facts.detail ?? (result instanceof PendingStep ? result.step : null);
       this.record(type, req, { ...facts, success: true, userId, detail });
       return result;
     } catch (error) {

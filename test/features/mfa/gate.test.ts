@@ -190,7 +190,7 @@ describe.each(credentialKinds)('step-up for a user with a second factor, %s (SEC
   });
 });
 
-it('an account without a password steps up with its second factor', async () => {
+it('an account without a password steps up with its second factor (SEC-63)', async () => {
   const { client, secret } = await socialUserWithTotp();
   clock.advance(6 * 60);
   expect(errorCode(await client.request(RequestEmailChangeDocument, { newEmail: uniqueEmail() }))).toBe('REAUTH_REQUIRED');
