@@ -26,6 +26,8 @@ export class Migration20261201125925 extends Migration {
     this.addSql(`alter table "recovery_codes" add constraint "recovery_codes_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`);
 
     this.addSql(`alter table "sessions" add column "amr" text[] not null default '{}', add column "second_factor_at" timestamptz null;`);
+
+    this.addSql(`alter table "users" add column "mfa_required" boolean not null default false;`);
   }
 
   override async down(): Promise<void> {
@@ -38,6 +40,8 @@ export class Migration20261201125925 extends Migration {
     this.addSql(`drop table if exists "recovery_codes" cascade;`);
 
     this.addSql(`alter table "sessions" drop column "amr", drop column "second_factor_at";`);
+
+    this.addSql(`alter table "users" drop column "mfa_required";`);
 
     this.addSql(`drop type "sign_in_flow_step";`);
     this.addSql(`drop type "second_factor_kind";`);

@@ -7,7 +7,7 @@ import { canonicalEmail } from '../features/account/email';
 import type { AuditService } from '../features/audit/audit.service';
 import type { DeviceTokens } from '../features/lockout/device-token';
 import { isSecondFactorAmr, parseProof, type SecondFactorProof, type SecondFactorService } from '../features/mfa/second-factors.service';
-import type { MfaService } from '../features/mfa/mfa.service';
+import { type MfaService, mustHaveSecondFactor } from '../features/mfa/mfa.service';
 import type { TrustedDeviceService } from '../features/mfa/trusted-devices.service';
 import type { Mailer } from '../mail/mailer';
 import type { EmailVerificationService } from '../features/email-verification/email-verification.service';
@@ -221,7 +221,7 @@ export class SignInPipeline {
   }
 
   private async needsSecondStep(em: SignInRequest['em'], user: User): Promise<boolean> {
-    return this.deps.config.mfa.policy === 'required' || (await this.deps.secondFactors.hasSecondFactor(em, user.id));
+    return mustHaveSecondFactor(this.deps.config.mfa.policy, user) || (await this.deps.secondFactors.hasSecondFactor(em, user.id));
   }
 
   /** After a first factor (`amr`): the verification gate, then the second-factor gate. */
@@ -236,15 +236,15 @@ export class SignInPipeline {
 
   /**
    * The second-factor gate (SEC-55): a user with a second factor gets a SECOND_FACTOR flow,
-   * unless this device is one they trusted; under MFA=required a user without one gets an
-   * ENROLL_SECOND_FACTOR flow. A first factor that already included a second (a provider's
+   * unless this device is one they trusted; under MFA=required (or the user's own requirement) a
+   * user without one gets an ENROLL_SECOND_FACTOR flow. A first factor that already included a second (a provider's
    * `mfa`, trusted by configuration) passes.
    */
   private async secondFactorGate(req: SignInRequest, user: User, kind: CredentialKind, amr: string[]): Promise<SignInResult> {
     const both = isSecondFactorAmr(amr);
     const methods = await this.deps.secondFactors.methods(req.em, user.id);
     if (methods.length === 0) {
-      if (this.deps.config.mfa.policy === 'required' && !both) return this.pending(req, user, PendingStepKind.ENROLL_SECOND_FACTOR, kind, amr, [SecondFactorKind.TOTP]);
+      if (mustHaveSecondFactor(this.deps.config.mfa.policy, user) && !both) return this.pending(req, user, PendingStepKind.ENROLL_SECOND_FACTOR, kind, amr, [SecondFactorKind.TOTP]);
       return this.signIn(req, user, kind, { amr, secondFactor: both });
     }
     if (both) return this.signIn(req, user, kind, { amr, secondFactor: true, notifyNewDevice: true });

@@ -30,6 +30,10 @@ export class User {
   @Property({ type: 'boolean', default: true })
   isActive: boolean & Opt = true;
 
+  /** Set by an operator (SQL today, the admin API later): this user must have a second factor, whatever MFA says. */
+  @Property({ type: 'boolean', default: false })
+  mfaRequired: boolean & Opt = false;
+
   @Property({ type: 'timestamptz' })
   @Field(() => Date)
   createdAt!: Date;

@@ -66,8 +66,8 @@ export class MfaService {
 
   /** `disableTotp(code)`: a current code (or a recovery code) turns it off, with its recovery codes. */
   async disableTotp(em: EntityManager, caller: AuthenticatedCaller, code: string, locale: string): Promise<void> {
-    if (this.policy === 'required') throw new AuthError(ErrorCode.FORBIDDEN, { message: 'Two-factor authentication is required here and cannot be turned off.' });
     const { user } = caller;
+    if (mustHaveSecondFactor(this.policy, user)) throw new AuthError(ErrorCode.FORBIDDEN, { message: 'Two-factor authentication is required here and cannot be turned off.' });
     const proof = /^\d{6}$/.test(code.trim()) ? { totpCode: code } : { recoveryCode: code };
     await inTransaction(em, async (tx) => {
       if (!(await this.secondFactors.hasSecondFactor(tx, user.id))) throw new AuthError(ErrorCode.BAD_USER_INPUT, { message: 'Two-factor authentication is not on.' });
@@ -91,4 +91,9 @@ export class MfaService {
       return codes;
     });
   }
+}
+
+/** Whether `user` must have a second factor before signing in: MFA=required, or their own requirement. */
+export function mustHaveSecondFactor(policy: 'optional' | 'required', user: Pick<User, 'mfaRequired'>): boolean {
+  return policy === 'required' || user.mfaRequired;
 }

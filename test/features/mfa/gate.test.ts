@@ -261,6 +261,25 @@ describe('turning factors on and off', () => {
   });
 });
 
+it('a user an operator marked mfa_required must enrol at the next sign-in, and cannot turn it off (SEC-55)', async () => {
+  const { email } = await registerUser(server, 'COOKIE');
+  await sql(server, 'update users set mfa_required = true where email = ?', [email]);
+  const login = await anonymous().request(LoginDocument, { input: { email, password: GOOD_PASSWORD, credentials: 'SESSION_TOKEN' } });
+  const step = login.data?.login;
+  expect(step).toMatchObject({ __typename: 'PendingStep', step: 'ENROLL_SECOND_FACTOR' });
+  if (step?.__typename !== 'PendingStep') return;
+  const client = anonymous();
+  const { secret } = (await client.request(BeginTotpEnrollmentDocument, { flowToken: step.flowToken })).data!.beginTotpEnrollment;
+  const done = (await client.request(ConfirmTotpEnrollmentDocument, { input: { code: totpCode(secret, clock.now()), flowToken: step.flowToken! } })).data!.confirmTotpEnrollment;
+  clock.advance(30);
+  client.authorization = `Bearer ${done.signIn!.sessionToken}`;
+  expect(await whoAmI(client)).toBe(email);
+  expect(errorCode(await client.request(DisableTotpDocument, { code: totpCode(secret, clock.now()) }))).toBe('FORBIDDEN');
+  const basic = anonymous();
+  basic.authorization = `Basic ${Buffer.from(`${email}:${GOOD_PASSWORD}`).toString('base64')}`;
+  expect(errorCode(await basic.post('{"query":"{ me { email } }"}'))).toBe('SECOND_FACTOR_REQUIRED');
+});
+
 describe.each(credentialKinds)('MFA=required, signing in for %s', (kind) => {
   let strict: TestServer;
   beforeAll(async () => {
