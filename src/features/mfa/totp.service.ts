@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { SecretBox } from '../../crypto/secret-box';
 import { SecondFactor, SecondFactorKind, type User } from '../../db/entities';
@@ -30,14 +31,20 @@ export class TotpService {
     return em.findOne(SecondFactor, { user: userId, kind: SecondFactorKind.TOTP, confirmedAt: { $ne: null } });
   }
 
-  /** A new seed for `user`, replacing an unconfirmed one; null when one is already confirmed. */
+  /**
+   * A new seed for `user`, replacing an unconfirmed one, in one statement: of two racing starts
+   * the later seed wins, and a confirmed authenticator is never replaced (null then).
+   */
   async begin(em: EntityManager, user: User): Promise<TotpEnrolment | null> {
-    if (await this.isEnabled(em, user.id)) return null;
-    await em.nativeDelete(SecondFactor, { user: user.id, kind: SecondFactorKind.TOTP });
     const secret = newTotpSecret();
-    em.create(SecondFactor, { user, kind: SecondFactorKind.TOTP, secretBox: this.box.seal(secret, user.id), createdAt: this.clock.now() });
-    await em.flush();
-    return { secret, uri: totpUri(secret, this.issuer, user.email) };
+    const rows = await em.execute<{ id: string }[]>(
+      `insert into second_factors (id, user_id, kind, secret_box, created_at) values (?, ?, 'TOTP', ?, ?)
+       on conflict (user_id, kind) do update set secret_box = excluded.secret_box, created_at = excluded.created_at, last_used_step = null, last_used_at = null
+       where second_factors.confirmed_at is null
+       returning id`,
+      [randomUUID(), user.id, this.box.seal(secret, user.id), this.clock.now()],
+    );
+    return rows.length === 0 ? null : { secret, uri: totpUri(secret, this.issuer, user.email) };
   }
 
   /** Confirms the pending enrolment with a code from the app; null for a wrong code or none pending. */
