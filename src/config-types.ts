@@ -73,6 +73,8 @@ export interface Config {
   publicUrl: string;
   social: SocialConfig;
   mfa: MfaConfig;
+  /** Signing in by a mailed link or code, without a password (EMAIL_SIGN_IN_ENABLED). */
+  emailSignIn: { enabled: boolean; linkTtlSeconds: number; codeTtlSeconds: number };
   logLevel: string;
 }
 
@@ -100,7 +102,7 @@ export interface MailConfig {
   from: string;
   productName: string;
   /** Frontend paths the links in mails point to; the token is added as `?token=`. */
-  paths: { verifyEmail: string; resetPassword: string; confirmEmailChange: string; unlockAccount: string; secondFactor: string };
+  paths: { verifyEmail: string; resetPassword: string; confirmEmailChange: string; unlockAccount: string; secondFactor: string; signIn: string };
 }
 
 /** A limit: `points` uses per `seconds`, per key (account, client address, …). */
@@ -127,6 +129,9 @@ export const RATE_LIMIT_NAMES = [
   'refresh_ip',
   'social_login_ip',
   'second_factor_ip',
+  'sign_in_email_ip',
+  'sign_in_mail_recipient',
+  'sign_in_code_ip',
   'second_factor_failed_account',
 ] as const;
 

@@ -39,6 +39,10 @@ const DEFAULT_RATE_LIMITS: Record<RateLimitName, RateLimit> = {
   // Second-factor codes: tries per address, and wrong codes per account across all its flows (a
   // 6-digit code has a million values; 10 per 15 minutes keeps guessing hopeless).
   second_factor_ip: { points: 30, seconds: 60 },
+  // Email sign-in: requests per address, mails per recipient (anyone can ask), code tries per address.
+  sign_in_email_ip: { points: 5, seconds: 60 },
+  sign_in_mail_recipient: { points: 10, seconds: 86_400 },
+  sign_in_code_ip: { points: 10, seconds: 60 },
   second_factor_failed_account: { points: 10, seconds: 900 },
 };
 
@@ -129,6 +133,11 @@ const schema = z.object({
   CONFIRM_EMAIL_CHANGE_PATH: path.default('/confirm-email-change'),
   UNLOCK_ACCOUNT_PATH: path.default('/unlock-account'),
   MFA_PATH: path.default('/two-factor'),
+  SIGN_IN_PATH: path.default('/sign-in-link'),
+  EMAIL_SIGN_IN_ENABLED: bool.default(false),
+  // The OWASP cheat sheets: mailed sign-in links and codes are short-lived.
+  EMAIL_SIGN_IN_LINK_TTL_SECONDS: seconds.max(15 * 60).default(15 * 60),
+  EMAIL_SIGN_IN_CODE_TTL_SECONDS: seconds.max(10 * 60).default(10 * 60),
   MFA: z.enum(['optional', 'required']).default('optional'),
   MFA_ENCRYPTION_KEY: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
   MFA_ENCRYPTION_KEY_FALLBACKS: list.default([]),
@@ -233,6 +242,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         confirmEmailChange: e.CONFIRM_EMAIL_CHANGE_PATH,
         unlockAccount: e.UNLOCK_ACCOUNT_PATH,
         secondFactor: e.MFA_PATH,
+        signIn: e.SIGN_IN_PATH,
       },
     },
     accountEmails: {
@@ -261,6 +271,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       trustProviderMfa: e.MFA_TRUST_PROVIDER,
       issuer: e.PRODUCT_NAME,
     },
+    emailSignIn: { enabled: e.EMAIL_SIGN_IN_ENABLED, linkTtlSeconds: e.EMAIL_SIGN_IN_LINK_TTL_SECONDS, codeTtlSeconds: e.EMAIL_SIGN_IN_CODE_TTL_SECONDS },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
   });
 }

@@ -32,6 +32,7 @@ import { OAuthFlowService } from './features/social-login/oauth-flow.service';
 import { SocialAccountService } from './features/social-login/social-accounts.service';
 import { SecurityStateService } from './features/security-state/security-state.service';
 import { MfaService } from './features/mfa/mfa.service';
+import { EmailSignInService } from './features/email-sign-in/email-sign-in.service';
 import { RecoveryCodeService } from './features/mfa/recovery-codes.service';
 import { SecondFactorService } from './features/mfa/second-factors.service';
 import { TotpService } from './features/mfa/totp.service';
@@ -86,6 +87,7 @@ export interface Services {
   secondFactors: SecondFactorService;
   recoveryCodes: RecoveryCodeService;
   trustedDevices: TrustedDeviceService;
+  emailSignIn: EmailSignInService;
   audit: AuditService;
   /** Live security events for subscriptions, from the database's announcements. */
   securityEvents: SecurityEventBus;
@@ -126,6 +128,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const refreshTokens = new RefreshTokenService(config, clock, accessTokens, sessions);
   const socialAccounts = new SocialAccountService(clock, sessions);
   const flows = new SignInFlows(config.mfa, clock);
+  const emailSignIn = new EmailSignInService(config, clock, emailTokens, mailer, rateLimits);
   const signIn = new SignInPipeline({
     config,
     login,
@@ -142,6 +145,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     trustedDevices,
     flows,
     mfa,
+    emailSignIn,
     mailer,
   });
   return {
@@ -179,6 +183,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     secondFactors,
     recoveryCodes,
     trustedDevices,
+    emailSignIn,
     audit,
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),

@@ -10,6 +10,7 @@ import { AuditResolver } from '../features/audit/audit.resolver';
 import { SecurityEventsSubscriptionResolver } from '../features/audit/security-events.resolver';
 import { LockoutResolver } from '../features/lockout/lockout.resolver';
 import { MfaResolver } from '../features/mfa/mfa.resolver';
+import { EmailSignInResolver } from '../features/email-sign-in/email-sign-in.resolver';
 import { PasswordChangeResolver } from '../features/password-change/password-change.resolver';
 import { PasswordResetResolver } from '../features/password-reset/password-reset.resolver';
 import { SocialLoginResolver } from '../features/social-login/social-login.resolver';
@@ -34,6 +35,7 @@ const resolvers: NonEmptyArray<Function> = [
   SocialLoginResolver,
   LockoutResolver,
   MfaResolver,
+  EmailSignInResolver,
   AuditResolver,
   SecurityEventsSubscriptionResolver,
 ];

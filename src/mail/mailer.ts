@@ -15,7 +15,7 @@ export interface Recipient {
  */
 export class Mailer {
   constructor(
-    private readonly config: Pick<Config, 'mail' | 'frontendUrl' | 'accountEmails' | 'rateLimits'>,
+    private readonly config: Pick<Config, 'mail' | 'frontendUrl' | 'accountEmails' | 'rateLimits' | 'emailSignIn'>,
     private readonly outbox: MailOutbox,
   ) {}
 
@@ -76,6 +76,19 @@ export class Mailer {
         product: this.product,
         link: this.link(this.config.mail.paths.unlockAccount, token),
         minutes: Math.round(this.config.rateLimits.limits.login_failed_account.seconds / 60),
+      }),
+    );
+  }
+
+  signInLink(to: Recipient, token: string, code: string): void {
+    const { linkTtlSeconds, codeTtlSeconds } = this.config.emailSignIn;
+    this.send('sign-in-link', to, (t) =>
+      t.signInLink({
+        product: this.product,
+        link: this.link(this.config.mail.paths.signIn, token),
+        code,
+        linkMinutes: Math.round(linkTtlSeconds / 60),
+        codeMinutes: Math.round(codeTtlSeconds / 60),
       }),
     );
   }

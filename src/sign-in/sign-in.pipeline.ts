@@ -3,8 +3,9 @@ import type { Config } from '../config';
 import { CredentialKind, SecondFactorKind, SignInFlowStep, type User } from '../db/entities';
 import { afterCommit, inTransaction } from '../db/transaction';
 import { AuthError, ErrorCode } from '../errors';
-import { canonicalEmail } from '../features/account/email';
+import { canonicalEmail, parseEmail } from '../features/account/email';
 import type { AuditService } from '../features/audit/audit.service';
+import type { EmailSignInService } from '../features/email-sign-in/email-sign-in.service';
 import type { DeviceTokens } from '../features/lockout/device-token';
 import { isSecondFactorAmr, parseProof, type SecondFactorProof, type SecondFactorService } from '../features/mfa/second-factors.service';
 import { type MfaService, mustHaveSecondFactor } from '../features/mfa/mfa.service';
@@ -62,6 +63,7 @@ export interface SignInPipelineDeps {
   trustedDevices: TrustedDeviceService;
   flows: SignInFlows;
   mfa: MfaService;
+  emailSignIn: EmailSignInService;
   mailer: Mailer;
   /** Work run after the answer, on an EntityManager of its own. */
   background: BackgroundTasks;
@@ -118,6 +120,31 @@ export class SignInPipeline {
         const user = await this.deps.socialAccounts.signInWith(tx, provider, proved);
         return this.finish({ ...req, em: tx }, user, kind, amr);
       });
+    });
+  }
+
+  /**
+   * `signInWithEmailLink`: the mailed link is the first factor (`email`) and proves the address;
+   * the token is claimed in the transaction that signs in, so a failure leaves it usable.
+   */
+  emailLink(req: SignInRequest, token: string, kind: CredentialKind): Promise<SignInResult> {
+    return this.audited('EMAIL_SIGN_IN', req, { kind, email: null, detail: 'link' }, async () => {
+      this.deps.emailSignIn.assertEnabled();
+      await this.deps.rateLimits.consume('sign_in_code_ip', req.clientKey);
+      return inTransaction(req.em, async (tx) => this.finish({ ...req, em: tx }, await this.deps.emailSignIn.byLink(tx, token), kind, ['email']));
+    });
+  }
+
+  /**
+   * `signInWithEmailCode`: the code is checked first, each wrong one counted in its own statement
+   * (a transaction rolled back by the refusal would forget it); then the same gates.
+   */
+  emailCode(req: SignInRequest, email: string, code: string, kind: CredentialKind): Promise<SignInResult> {
+    return this.audited('EMAIL_SIGN_IN', req, { kind, email, detail: 'code' }, async () => {
+      this.deps.emailSignIn.assertEnabled();
+      await this.deps.rateLimits.consume('sign_in_code_ip', req.clientKey);
+      const user = await this.deps.emailSignIn.byCode(req.em, parseEmail(email), code);
+      return inTransaction(req.em, (tx) => this.finish({ ...req, em: tx }, user, kind, ['email']));
     });
   }
 

@@ -7,6 +7,7 @@ export enum EmailTokenPurpose {
   RESET_PASSWORD = 'RESET_PASSWORD',
   CHANGE_EMAIL = 'CHANGE_EMAIL',
   UNLOCK_ACCOUNT = 'UNLOCK_ACCOUNT',
+  SIGN_IN = 'SIGN_IN',
 }
 
 /**

@@ -70,14 +70,16 @@ export class EmailTokenService {
   }
 
   /**
-   * Uses the 6-digit code of the newest live verification token of the account at `email`. Each
-   * wrong code counts; the third voids the token. Unknown address and wrong code answer alike.
+   * Uses the 6-digit code of the newest live token of `purpose` (verification, sign-in) of the
+   * account at `email`. Each wrong code counts (in its own statement, so call it outside a
+   * transaction that a failure would roll back); the third voids the token. Unknown address and
+   * wrong code answer alike.
    */
-  async consumeCode(em: EntityManager, email: string, code: string): Promise<EmailToken> {
+  async consumeCode(em: EntityManager, email: string, code: string, purpose = EmailTokenPurpose.VERIFY_EMAIL): Promise<EmailToken> {
     const now = this.clock.now();
     const row = await em.findOne(
       EmailToken,
-      { email, purpose: EmailTokenPurpose.VERIFY_EMAIL, usedAt: null, codeExpiresAt: { $gt: now }, codeAttempts: { $lt: MAX_CODE_ATTEMPTS } },
+      { email, purpose, usedAt: null, codeExpiresAt: { $gt: now }, codeAttempts: { $lt: MAX_CODE_ATTEMPTS } },
       { populate: ['user'], orderBy: { createdAt: 'desc' } },
     );
     if (!row?.codeHash || !/^\d{6}$/.test(code) || !safeEqual(row.codeHash, this.codeHash(row.id, code))) {

@@ -23,6 +23,9 @@ const SIGN_IN_FIELDS = new Set([
   'socialLogin',
   'unlockAccount',
   'completeSignIn',
+  'requestSignInEmail',
+  'signInWithEmailLink',
+  'signInWithEmailCode',
   // With the flow token of an ENROLL_SECOND_FACTOR step; without it they need a signed-in caller.
   'beginTotpEnrollment',
   'confirmTotpEnrollment',

@@ -24,6 +24,9 @@ export const AUTH_MUTATIONS = new Set([
   'completeSignIn',
   'confirmTotpEnrollment',
   'disableTotp',
+  'requestSignInEmail',
+  'signInWithEmailLink',
+  'signInWithEmailCode',
 ]);
 
 /** Validation rule: at most one authentication mutation field per operation, aliases included. */

@@ -89,6 +89,15 @@ export const de: MailTemplates = {
       'Falls Sie das nicht waren, ändern Sie jetzt Ihr Passwort und erzeugen Sie neue Wiederherstellungscodes.',
     ],
   }),
+  signInLink: ({ product, link, code, linkMinutes, codeMinutes }) => ({
+    subject: `Bei ${product} anmelden`,
+    paragraphs: [
+      `Öffnen Sie den Link unten, um sich bei ${product} anzumelden (einmal gültig, ${linkMinutes} Minuten lang), oder geben Sie den Code ein (gültig für ${codeMinutes} Minuten).`,
+      'Falls Sie keine Anmeldung angefordert haben, ignorieren Sie diese Nachricht: Ohne sie kann sich niemand anmelden.',
+    ],
+    action: { label: `Bei ${product} anmelden`, url: link },
+    code,
+  }),
   newDeviceSignIn: ({ product, time, ipAddress, userAgent, resetUrl }) => ({
     subject: `Neue Anmeldung bei Ihrem ${product}-Konto`,
     paragraphs: [

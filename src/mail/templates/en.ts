@@ -89,6 +89,15 @@ export const en: MailTemplates = {
       'If this was not you, change your password and generate new recovery codes now.',
     ],
   }),
+  signInLink: ({ product, link, code, linkMinutes, codeMinutes }) => ({
+    subject: `Sign in to ${product}`,
+    paragraphs: [
+      `Open the link below to sign in to ${product} (it works once, for ${linkMinutes} minutes), or enter the code (valid for ${codeMinutes} minutes).`,
+      'If you did not ask to sign in, ignore this message: nobody can sign in without it.',
+    ],
+    action: { label: `Sign in to ${product}`, url: link },
+    code,
+  }),
   newDeviceSignIn: ({ product, time, ipAddress, userAgent, resetUrl }) => ({
     subject: `New sign-in to your ${product} account`,
     paragraphs: [

@@ -14,5 +14,6 @@ export interface MailTemplates {
   secondFactorEnabled(p: { product: string; resetUrl: string }): MailBody;
   secondFactorDisabled(p: { product: string; resetUrl: string }): MailBody;
   recoveryCodeUsed(p: { product: string; left: number; few: boolean }): MailBody;
+  signInLink(p: { product: string; link: string; code: string; linkMinutes: number; codeMinutes: number }): MailBody;
   newDeviceSignIn(p: { product: string; time: string; ipAddress: string; userAgent: string; resetUrl: string }): MailBody;
 }
