@@ -75,6 +75,8 @@ export interface Config {
   mfa: MfaConfig;
   /** Signing in by a mailed link or code, without a password (EMAIL_SIGN_IN_ENABLED). */
   emailSignIn: { enabled: boolean; linkTtlSeconds: number; codeTtlSeconds: number };
+  /** Passkeys (WebAuthn): the relying party, and the exact origins a ceremony may come from. */
+  webauthn: { enabled: boolean; rpId: string; rpName: string; origins: readonly string[] };
   logLevel: string;
 }
 
@@ -132,6 +134,7 @@ export const RATE_LIMIT_NAMES = [
   'sign_in_email_ip',
   'sign_in_mail_recipient',
   'sign_in_code_ip',
+  'passkey_sign_in_ip',
   'second_factor_failed_account',
 ] as const;
 

@@ -43,6 +43,7 @@ const DEFAULT_RATE_LIMITS: Record<RateLimitName, RateLimit> = {
   sign_in_email_ip: { points: 5, seconds: 60 },
   sign_in_mail_recipient: { points: 10, seconds: 86_400 },
   sign_in_code_ip: { points: 10, seconds: 60 },
+  passkey_sign_in_ip: { points: 30, seconds: 60 },
   second_factor_failed_account: { points: 10, seconds: 900 },
 };
 
@@ -135,6 +136,10 @@ const schema = z.object({
   MFA_PATH: path.default('/two-factor'),
   SIGN_IN_PATH: path.default('/sign-in-link'),
   EMAIL_SIGN_IN_ENABLED: bool.default(false),
+  PASSKEYS_ENABLED: bool.default(true),
+  WEBAUTHN_RP_ID: z.string().regex(/^[a-z0-9.-]+$/, 'must be a host name such as example.com').optional(),
+  WEBAUTHN_RP_NAME: z.string().min(1).max(60).optional(),
+  WEBAUTHN_ORIGINS: list.optional(),
   // The OWASP cheat sheets: mailed sign-in links and codes are short-lived.
   EMAIL_SIGN_IN_LINK_TTL_SECONDS: seconds.max(15 * 60).default(15 * 60),
   EMAIL_SIGN_IN_CODE_TTL_SECONDS: seconds.max(10 * 60).default(10 * 60),
@@ -270,6 +275,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       trustedDeviceDays: e.TRUSTED_DEVICE_DAYS,
       trustProviderMfa: e.MFA_TRUST_PROVIDER,
       issuer: e.PRODUCT_NAME,
+    },
+    webauthn: {
+      enabled: e.PASSKEYS_ENABLED,
+      // The frontend's host by default: passkeys belong to the site the user sees.
+      rpId: e.WEBAUTHN_RP_ID ?? new URL(e.FRONTEND_URL).hostname,
+      rpName: e.WEBAUTHN_RP_NAME ?? e.PRODUCT_NAME,
+      origins: e.WEBAUTHN_ORIGINS ?? [new URL(e.FRONTEND_URL).origin],
     },
     emailSignIn: { enabled: e.EMAIL_SIGN_IN_ENABLED, linkTtlSeconds: e.EMAIL_SIGN_IN_LINK_TTL_SECONDS, codeTtlSeconds: e.EMAIL_SIGN_IN_CODE_TTL_SECONDS },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),

@@ -42,6 +42,9 @@ const catalog = {
   SOCIAL_ACCOUNT_TAKEN: { status: 200, message: 'This provider account is already linked to another user.' },
   SOCIAL_EMAIL_IN_USE: { status: 200, message: 'An account with this email address exists. Sign in to it, then link this provider.' },
   PROVIDER_EMAIL_REQUIRED: { status: 200, message: 'The provider did not share a verified email address.' },
+  // One answer for a passkey response that does not verify: wrong origin or RP id, another
+  // challenge, an unknown or someone else's credential, no user verification, a counter gone back.
+  PASSKEY_FAILED: { status: 200, message: 'This passkey could not be verified. Try again, or sign in another way.' },
   LAST_SIGN_IN_METHOD: { status: 200, message: 'This is your last way to sign in. Set a password or link another provider first.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -33,6 +33,7 @@ import { SocialAccountService } from './features/social-login/social-accounts.se
 import { SecurityStateService } from './features/security-state/security-state.service';
 import { MfaService } from './features/mfa/mfa.service';
 import { EmailSignInService } from './features/email-sign-in/email-sign-in.service';
+import { PasskeyService } from './features/passkeys/passkeys.service';
 import { RecoveryCodeService } from './features/mfa/recovery-codes.service';
 import { SecondFactorService } from './features/mfa/second-factors.service';
 import { TotpService } from './features/mfa/totp.service';
@@ -88,6 +89,7 @@ export interface Services {
   recoveryCodes: RecoveryCodeService;
   trustedDevices: TrustedDeviceService;
   emailSignIn: EmailSignInService;
+  passkeys: PasskeyService;
   audit: AuditService;
   /** Live security events for subscriptions, from the database's announcements. */
   securityEvents: SecurityEventBus;
@@ -129,6 +131,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const socialAccounts = new SocialAccountService(clock, sessions);
   const flows = new SignInFlows(config.mfa, clock);
   const emailSignIn = new EmailSignInService(config, clock, emailTokens, mailer, rateLimits);
+  const passkeys = new PasskeyService(config, clock, reauthentication, logger);
   const signIn = new SignInPipeline({
     config,
     login,
@@ -146,6 +149,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     flows,
     mfa,
     emailSignIn,
+    passkeys,
     mailer,
   });
   return {
@@ -184,6 +188,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     recoveryCodes,
     trustedDevices,
     emailSignIn,
+    passkeys,
     audit,
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),

@@ -11,6 +11,7 @@ import { SecurityEventsSubscriptionResolver } from '../features/audit/security-e
 import { LockoutResolver } from '../features/lockout/lockout.resolver';
 import { MfaResolver } from '../features/mfa/mfa.resolver';
 import { EmailSignInResolver } from '../features/email-sign-in/email-sign-in.resolver';
+import { PasskeysResolver } from '../features/passkeys/passkeys.resolver';
 import { PasswordChangeResolver } from '../features/password-change/password-change.resolver';
 import { PasswordResetResolver } from '../features/password-reset/password-reset.resolver';
 import { SocialLoginResolver } from '../features/social-login/social-login.resolver';
@@ -36,6 +37,7 @@ const resolvers: NonEmptyArray<Function> = [
   LockoutResolver,
   MfaResolver,
   EmailSignInResolver,
+  PasskeysResolver,
   AuditResolver,
   SecurityEventsSubscriptionResolver,
 ];

@@ -6,6 +6,7 @@ import { AuthError, ErrorCode } from '../errors';
 import { canonicalEmail, parseEmail } from '../features/account/email';
 import type { AuditService } from '../features/audit/audit.service';
 import type { EmailSignInService } from '../features/email-sign-in/email-sign-in.service';
+import type { PasskeyService } from '../features/passkeys/passkeys.service';
 import type { DeviceTokens } from '../features/lockout/device-token';
 import { isSecondFactorAmr, parseProof, type SecondFactorProof, type SecondFactorService } from '../features/mfa/second-factors.service';
 import { type MfaService, mustHaveSecondFactor } from '../features/mfa/mfa.service';
@@ -64,6 +65,7 @@ export interface SignInPipelineDeps {
   flows: SignInFlows;
   mfa: MfaService;
   emailSignIn: EmailSignInService;
+  passkeys: PasskeyService;
   mailer: Mailer;
   /** Work run after the answer, on an EntityManager of its own. */
   background: BackgroundTasks;
@@ -145,6 +147,20 @@ export class SignInPipeline {
       await this.deps.rateLimits.consume('sign_in_code_ip', req.clientKey);
       const user = await this.deps.emailSignIn.byCode(req.em, parseEmail(email), code);
       return inTransaction(req.em, (tx) => this.finish({ ...req, em: tx }, user, kind, ['email']));
+    });
+  }
+
+  /**
+   * `finishPasskeySignIn`: a user-verified passkey proves possession and the user (a PIN or a
+   * biometric) at once, so it counts as both factors (aal2) and no second step follows.
+   */
+  passkey(req: SignInRequest, flowToken: string, response: Record<string, unknown>, kind: CredentialKind): Promise<SignInResult> {
+    const facts: AuditFacts = { kind, email: null, detail: 'passkey' };
+    return this.audited('PASSKEY_SIGN_IN', req, facts, async () => {
+      await this.deps.rateLimits.consume('passkey_sign_in_ip', req.clientKey);
+      const { user } = await this.deps.passkeys.verifySignIn(req.em, flowToken, response);
+      Object.assign(facts, { userId: user.id, email: user.email });
+      return inTransaction(req.em, (tx) => this.finish({ ...req, em: tx }, user, kind, ['webauthn', 'mfa']));
     });
   }
 

@@ -7,7 +7,7 @@ import { canonicalEmail } from '../account/email';
  * Mutations this plugin does not record: `__typename` changes nothing, and sign-ins are recorded
  * by the sign-in pipeline, which every entry point (the redirect flow and Basic too) goes through.
  */
-const NOT_AUDITED = new Set(['__typename', 'login', 'register', 'socialLogin', 'completeSignIn', 'signInWithEmailLink', 'signInWithEmailCode']);
+const NOT_AUDITED = new Set(['__typename', 'login', 'register', 'socialLogin', 'completeSignIn', 'signInWithEmailLink', 'signInWithEmailCode', 'finishPasskeySignIn']);
 
 /**
  * Writes one audit entry per executed mutation field (so 1 entry per attempt, aliases included):

@@ -77,5 +77,5 @@ export function parseProof(proof: SecondFactorProof): { kind: 'totp' | 'recovery
 
 /** Whether an `amr` list includes a second factor: the session is then aal2. */
 export function isSecondFactorAmr(amr: readonly string[]): boolean {
-  return amr.includes('otp') || amr.includes('recovery_code') || amr.includes('mfa');
+  return amr.includes('otp') || amr.includes('recovery_code') || amr.includes('webauthn') || amr.includes('mfa');
 }

@@ -26,6 +26,8 @@ const SIGN_IN_FIELDS = new Set([
   'requestSignInEmail',
   'signInWithEmailLink',
   'signInWithEmailCode',
+  'beginPasskeySignIn',
+  'finishPasskeySignIn',
   // With the flow token of an ENROLL_SECOND_FACTOR step; without it they need a signed-in caller.
   'beginTotpEnrollment',
   'confirmTotpEnrollment',

@@ -27,6 +27,7 @@ export const AUTH_MUTATIONS = new Set([
   'requestSignInEmail',
   'signInWithEmailLink',
   'signInWithEmailCode',
+  'finishPasskeySignIn',
 ]);
 
 /** Validation rule: at most one authentication mutation field per operation, aliases included. */

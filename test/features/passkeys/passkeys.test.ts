@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BeginPasskeyRegistrationDocument,
+  BeginPasskeySignInDocument,
+  DeletePasskeyDocument,
+  FinishPasskeyRegistrationDocument,
+  FinishPasskeySignInDocument,
+  LoginDocument,
+  PasskeysDocument,
+  RenamePasskeyDocument,
+} from '../../generated/graphql';
+import { adopt, credentialKinds, GOOD_PASSWORD, registerUser, whoAmI, type AuthSuccessFields } from '../../helpers/accounts';
+import { errorCode, TestClient } from '../../helpers/client';
+import { FakeClock } from '../../helpers/clock';
+import { enableTotp } from '../../helpers/mfa';
+import { SoftAuthenticator } from '../../helpers/webauthn';
+import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
+
+const APP = 'https://app.example.com';
+const clock = new FakeClock();
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ clock, env: { FRONTEND_URL: APP } });
+});
+afterAll(() => server?.close());
+
+const anonymous = () => new TestClient(server.graphqlUrl);
+
+/** A signed-in user who registered a passkey on a software authenticator of app.example.com. */
+async function userWithPasskey() {
+  const owner = await registerUser(server, 'COOKIE');
+  const authenticator = new SoftAuthenticator('app.example.com', APP);
+  const options = (await owner.client.request(BeginPasskeyRegistrationDocument)).data!.beginPasskeyRegistration as { challenge: string };
+  const registered = await owner.client.request(FinishPasskeyRegistrationDocument, { input: { response: authenticator.register(options), name: 'Laptop' } });
+  if (!registered.data) throw new Error(registered.text);
+  return { ...owner, authenticator, passkey: registered.data.finishPasskeyRegistration };
+}
+
+async function signInWith(authenticator: SoftAuthenticator, email: string | null, kind: 'COOKIE' | 'SESSION_TOKEN' | 'JWT' = 'COOKIE', bend = {}) {
+  const started = (await anonymous().request(BeginPasskeySignInDocument, { email })).data!.beginPasskeySignIn;
+  const client = anonymous();
+  const response = await client.request(FinishPasskeySignInDocument, {
+    input: { flowToken: started.flowToken, response: authenticator.assert(started.options as { challenge: string }, bend), credentials: kind },
+  });
+  return { client, response, started };
+}
+
+describe('passkey registration (SEC-58)', () => {
+  it('keeps a verified passkey: listed with its name, transports and device type; its challenge was single-use', async () => {
+    const { client, passkey } = await userWithPasskey();
+    expect(passkey).toMatchObject({ name: 'Laptop', transports: ['internal'], deviceType: 'singleDevice', backedUp: false, lastUsedAt: null });
+    expect((await client.request(PasskeysDocument)).data!.passkeys.map((p) => p.id)).toEqual([passkey.id]);
+  });
+
+  it('asks for user verification and a resident key, and excludes the passkeys the user has', async () => {
+    const { client, authenticator } = await userWithPasskey();
+    const options = (await client.request(BeginPasskeyRegistrationDocument)).data!.beginPasskeyRegistration as Record<string, any>;
+    expect(options.rp).toEqual({ name: 'Gatehouse', id: 'app.example.com' });
+    expect(options.authenticatorSelection).toMatchObject({ residentKey: 'preferred', userVerification: 'required' });
+    expect(options.excludeCredentials.map((c: { id: string }) => c.id)).toEqual([authenticator.id]);
+  });
+
+  it.each([
+    ['from another origin', { origin: 'https://evil.example.com' }],
+    ['for another RP id', { rpId: 'evil.example.com' }],
+    ['without user verification', { flags: 0x41 }],
+    ['for a challenge we did not issue', { challenge: 'bm90LW91ci1jaGFsbGVuZ2U' }],
+  ])('refuses a response %s', async (_label, bend) => {
+    const { client } = await registerUser(server, 'COOKIE');
+    const options = (await client.request(BeginPasskeyRegistrationDocument)).data!.beginPasskeyRegistration as { challenge: string };
+    const response = new SoftAuthenticator('app.example.com', APP).register(options, bend);
+    expect(errorCode(await client.request(FinishPasskeyRegistrationDocument, { input: { response } }))).toBe('PASSKEY_FAILED');
+    expect((await client.request(PasskeysDocument)).data!.passkeys).toEqual([]);
+  });
+
+  it('a registration challenge works once, and only for the user it was issued to', async () => {
+    const owner = await registerUser(server, 'COOKIE');
+    const other = await registerUser(server, 'COOKIE');
+    const options = (await owner.client.request(BeginPasskeyRegistrationDocument)).data!.beginPasskeyRegistration as { challenge: string };
+    const response = new SoftAuthenticator('app.example.com', APP).register(options);
+    expect(errorCode(await other.client.request(FinishPasskeyRegistrationDocument, { input: { response } }))).toBe('PASSKEY_FAILED');
+    expect((await owner.client.request(FinishPasskeyRegistrationDocument, { input: { response } })).data?.finishPasskeyRegistration.name).toBe('Passkey');
+    expect(errorCode(await owner.client.request(FinishPasskeyRegistrationDocument, { input: { response } }))).toBe('PASSKEY_FAILED');
+  });
+
+  it('needs a recent sign-in (SEC-33)', async () => {
+    const { client } = await registerUser(server, 'COOKIE');
+    clock.advance(6 * 60);
+    expect(errorCode(await client.request(BeginPasskeyRegistrationDocument))).toBe('REAUTH_REQUIRED');
+  });
+});
+
+describe.each(credentialKinds)('passkey sign-in for %s (SEC-58)', (kind) => {
+  it('signs in with the passkey alone, at aal2 and with no second step even with TOTP on', async () => {
+    const { client: owner, email, authenticator } = await userWithPasskey();
+    await enableTotp(owner, clock);
+    for (const named of [email, null]) {
+      const { client, response } = await signInWith(authenticator, named, kind);
+      const result = response.data?.finishPasskeySignIn;
+      expect(result, response.text).toMatchObject({ __typename: 'AuthSuccess', user: { email }, session: { credentialKind: kind } });
+      adopt(client, result as AuthSuccessFields, kind);
+      expect(await whoAmI(client)).toBe(email);
+    }
+    const [row] = await sql<{ amr: string[]; second_factor_at: Date | null }>(server, 'select amr, second_factor_at from sessions where user_id = (select id from users where email = ?) order by created_at desc limit 1', [email]);
+    expect(row!.amr).toEqual(expect.arrayContaining(['webauthn']));
+    expect(row!.second_factor_at).not.toBeNull();
+  });
+
+  it('refuses a replayed flow, a wrong origin or RP id, no user verification, and a counter gone back', async () => {
+    const { email, authenticator } = await userWithPasskey();
+    const first = await signInWith(authenticator, email, kind);
+    expect(first.response.data?.finishPasskeySignIn?.__typename).toBe('AuthSuccess');
+    const replay = await anonymous().request(FinishPasskeySignInDocument, {
+      input: { flowToken: first.started.flowToken, response: authenticator.assert(first.started.options as { challenge: string }), credentials: kind },
+    });
+    expect(errorCode(replay)).toBe('INVALID_TOKEN');
+    for (const bend of [{ origin: 'https://evil.example.com' }, { rpId: 'evil.example.com' }, { flags: 0x01 }, { counter: 0 }]) {
+      expect(errorCode((await signInWith(authenticator, email, kind, bend)).response), JSON.stringify(bend)).toBe('PASSKEY_FAILED');
+    }
+    authenticator.counter = 100; // the genuine authenticator, its counter moved on: the control
+    expect((await signInWith(authenticator, email, kind)).response.data?.finishPasskeySignIn?.__typename).toBe('AuthSuccess');
+  });
+
+  it('a flow started for one account does not accept another account’s passkey', async () => {
+    const victim = await userWithPasskey();
+    const attacker = await userWithPasskey();
+    expect(errorCode((await signInWith(attacker.authenticator, victim.email, kind)).response)).toBe('PASSKEY_FAILED');
+  });
+});
+
+describe('beginPasskeySignIn', () => {
+  it('answers an address without passkeys like one with them: one credential to allow, a stable one', async () => {
+    const { email } = await registerUser(server, 'COOKIE');
+    const options = async (e: string) => (await anonymous().request(BeginPasskeySignInDocument, { email: e })).data!.beginPasskeySignIn.options as Record<string, any>;
+    const [a, b] = [await options(email), await options(email)];
+    expect(a.allowCredentials).toHaveLength(1);
+    expect(a.allowCredentials[0].id).toBe(b.allowCredentials[0].id);
+    expect(a.userVerification).toBe('required');
+    expect(a.challenge).not.toBe(b.challenge);
+    const discoverable = (await anonymous().request(BeginPasskeySignInDocument, {})).data!.beginPasskeySignIn.options as Record<string, any>;
+    expect(discoverable.allowCredentials ?? []).toEqual([]);
+  });
+});
+
+describe('managing passkeys', () => {
+  it('renames and deletes; someone else’s id is NOT_FOUND', async () => {
+    const { client, passkey } = await userWithPasskey();
+    const stranger = await registerUser(server, 'COOKIE');
+    expect((await client.request(RenamePasskeyDocument, { id: passkey.id, name: '  Work laptop ' })).data?.renamePasskey.name).toBe('Work laptop');
+    expect(errorCode(await stranger.client.request(DeletePasskeyDocument, { id: passkey.id }))).toBe('NOT_FOUND');
+    expect((await client.request(DeletePasskeyDocument, { id: passkey.id })).data?.deletePasskey).toBe(true);
+    expect((await client.request(PasskeysDocument)).data!.passkeys).toEqual([]);
+  });
+
+  it('never deletes the last way to sign in', async () => {
+    const { client, email, passkey, authenticator } = await userWithPasskey();
+    await sql(server, 'update users set password_hash = null where email = ?', [email]);
+    expect(errorCode(await client.request(DeletePasskeyDocument, { id: passkey.id }))).toBe('LAST_SIGN_IN_METHOD');
+    expect((await signInWith(authenticator, email)).response.data?.finishPasskeySignIn?.__typename).toBe('AuthSuccess');
+    expect((await anonymous().request(LoginDocument, { input: { email, password: GOOD_PASSWORD } })).data?.login).toBeUndefined();
+  });
+});
