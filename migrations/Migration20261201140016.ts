@@ -1,8 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
 
+/** Passkeys (WebAuthn credentials), the challenges we issue for them, and passkeys as a second-factor method. */
 export class Migration20261201140016 extends Migration {
 
   override async up(): Promise<void> {
+    this.addSql(`alter type "second_factor_kind" add value if not exists 'WEBAUTHN' after 'RECOVERY_CODE';`);
     this.addSql(`create type "webauthn_ceremony" as enum ('REGISTRATION', 'SIGN_IN');`);
     this.addSql(`create table "passkeys" ("id" uuid not null, "user_id" uuid not null, "credential_id" text not null, "public_key" text not null, "counter" bigint not null, "transports" text[] not null, "aaguid" text not null, "device_type" text not null, "backed_up" boolean not null, "name" text not null, "created_at" timestamptz not null, "last_used_at" timestamptz null, constraint "passkeys_pkey" primary key ("id"));`);
     this.addSql(`alter table "passkeys" add constraint "passkeys_credential_id_unique" unique ("credential_id");`);

@@ -119,7 +119,8 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const devices = new DeviceTokens(config);
   const totp = new TotpService(clock, new SecretBox(config.mfa.encryptionKeys), config.mfa.issuer);
   const recoveryCodes = new RecoveryCodeService(clock);
-  const secondFactors = new SecondFactorService(totp, recoveryCodes, rateLimits, mailer);
+  const passkeys = new PasskeyService(config, clock, logger);
+  const secondFactors = new SecondFactorService(totp, recoveryCodes, passkeys, rateLimits, mailer);
   const trustedDevices = new TrustedDeviceService(clock, config.mfa.trustedDeviceDays);
   const reauthentication = new ReauthenticationService(config, clock, passwords, attempts, secondFactors);
   const apiTokens = new ApiTokenService(config, clock, notifications, users);
@@ -131,7 +132,6 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const socialAccounts = new SocialAccountService(clock, sessions);
   const flows = new SignInFlows(config.mfa, clock);
   const emailSignIn = new EmailSignInService(config, clock, emailTokens, mailer, rateLimits);
-  const passkeys = new PasskeyService(config, clock, reauthentication, logger);
   const signIn = new SignInPipeline({
     config,
     login,

@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { createUnionType, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { SecondFactorKind } from '../db/entities/second-factor.entity';
 import { Session } from '../db/entities/session.entity';
@@ -66,9 +67,12 @@ export class PendingStep {
 
   @Field(() => [SecondFactorKind], { description: 'What can finish the step (SECOND_FACTOR), or what can be set up (ENROLL_SECOND_FACTOR).' })
   methods: SecondFactorKind[] = [];
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'When `methods` lists WEBAUTHN: request options for navigator.credentials.get(), for this flow only.' })
+  passkeyOptions?: Record<string, unknown>;
 }
 
-export function pendingStep(step: PendingStepKind, flow?: { flowToken: string; expiresAt: Date; methods: SecondFactorKind[] }): PendingStep {
+export function pendingStep(step: PendingStepKind, flow?: { flowToken: string; expiresAt: Date; methods: SecondFactorKind[]; passkeyOptions?: Record<string, unknown> }): PendingStep {
   return Object.assign(new PendingStep(), { step, ...flow });
 }
 

@@ -23,6 +23,7 @@ import type { SocialAccountService } from '../features/social-login/social-accou
 import { AuthSuccess, PendingStep, pendingStep, PendingStepKind } from '../graphql/auth-result';
 import type { BackgroundTasks } from '../background';
 import type { SignInRequest } from './sign-in-request';
+import { hashToken } from '../crypto/opaque-token';
 import type { SignInFlows } from './sign-in-flows';
 
 export type SignInResult = AuthSuccess | PendingStep;
@@ -179,7 +180,7 @@ export class SignInPipeline {
         const flow = await this.deps.flows.lock(tx, input.flowToken, SignInFlowStep.SECOND_FACTOR);
         if (!flow) return ErrorCode.INVALID_TOKEN;
         Object.assign(facts, { userId: flow.user.id, kind: flow.credentialKind, email: flow.user.email });
-        const method = await this.deps.secondFactors.prove(tx, flow.user, input, req.locale);
+        const method = await this.deps.secondFactors.prove(tx, flow.user, input, req.locale, hashToken(input.flowToken));
         if (!method) {
           this.deps.flows.failed(flow);
           await tx.flush();
@@ -191,7 +192,10 @@ export class SignInPipeline {
         return this.signIn({ ...req, em: tx }, flow.user, flow.credentialKind, proof);
       });
       if (outcome === ErrorCode.INVALID_TOKEN) throw new AuthError(outcome, { field: 'flowToken', message: 'This sign-in has expired or is finished. Sign in again.' });
-      if (typeof outcome === 'string') throw new AuthError(outcome, { field: proofKind === 'totp' ? 'totpCode' : 'recoveryCode', message: 'The code is not correct.' });
+      if (typeof outcome === 'string') {
+        const field = ({ totp: 'totpCode', recovery: 'recoveryCode', webauthn: 'webauthnResponse' } as const)[proofKind];
+        throw new AuthError(outcome, { field, message: proofKind === 'webauthn' ? 'This passkey could not be verified.' : 'The code is not correct.' });
+      }
       return outcome;
     });
   }
@@ -300,7 +304,9 @@ export class SignInPipeline {
   private async pending(req: SignInRequest, user: User, step: PendingStepKind.SECOND_FACTOR | PendingStepKind.ENROLL_SECOND_FACTOR, kind: CredentialKind, amr: string[], methods: SecondFactorKind[]): Promise<PendingStep> {
     const flow = await this.deps.flows.start(req.em, user, step === PendingStepKind.SECOND_FACTOR ? SignInFlowStep.SECOND_FACTOR : SignInFlowStep.ENROLL_SECOND_FACTOR, kind, amr);
     await req.em.flush();
-    return pendingStep(step, { flowToken: flow.token, expiresAt: flow.expiresAt, methods });
+    // A passkey's challenge is bound to this flow: it finishes this sign-in and nothing else.
+    const passkeyOptions = methods.includes(SecondFactorKind.WEBAUTHN) ? await this.deps.secondFactors.passkeyOptions(req.em, user, hashToken(flow.token)) : undefined;
+    return pendingStep(step, { flowToken: flow.token, expiresAt: flow.expiresAt, methods, passkeyOptions });
   }
 
   /** The device the client presented, when its token is ours and names this user. */

@@ -7,6 +7,7 @@ import { User } from './user.entity';
 export enum SecondFactorKind {
   TOTP = 'TOTP',
   RECOVERY_CODE = 'RECOVERY_CODE',
+  WEBAUTHN = 'WEBAUTHN',
 }
 
 registerEnumType(SecondFactorKind, {
@@ -15,6 +16,7 @@ registerEnumType(SecondFactorKind, {
   valuesConfig: {
     TOTP: { description: 'A 6-digit code from an authenticator app (RFC 6238).' },
     RECOVERY_CODE: { description: 'One of the single-use recovery codes shown when the authenticator was set up.' },
+    WEBAUTHN: { description: 'One of your passkeys (with `passkeyOptions` for navigator.credentials.get()).' },
   },
 });
 

@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { AuthSuccess } from '../../graphql/auth-result';
 
@@ -34,6 +35,9 @@ export class CompleteSignInInput {
 
   @Field(() => String, { nullable: true, description: 'Or one of the recovery codes.' })
   recoveryCode?: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Or what navigator.credentials.get() returned for the step’s passkeyOptions.' })
+  webauthnResponse?: Record<string, unknown> | null;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Skip the second step on this device from now on (30 days by default).' })
   trustDevice?: boolean | null;

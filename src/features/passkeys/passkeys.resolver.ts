@@ -48,7 +48,8 @@ export class PasskeysResolver {
 
   @Authorized()
   @Mutation(() => GraphQLJSONObject, { description: 'Creation options for a new passkey (for navigator.credentials.create()). Needs a recent sign-in.' })
-  beginPasskeyRegistration(@Ctx() ctx: UserContext): Promise<Record<string, unknown>> {
+  async beginPasskeyRegistration(@Ctx() ctx: UserContext): Promise<Record<string, unknown>> {
+    await ctx.services.reauthentication.requireRecent(ctx.em, ctx.caller);
     return ctx.services.passkeys.beginRegistration(ctx.em, ctx.caller);
   }
 
@@ -56,6 +57,13 @@ export class PasskeysResolver {
   @Mutation(() => Passkey, { description: 'Verifies and keeps the passkey the browser created.' })
   finishPasskeyRegistration(@Arg('input', () => FinishPasskeyRegistrationInput) input: FinishPasskeyRegistrationInput, @Ctx() ctx: UserContext): Promise<Passkey> {
     return ctx.services.passkeys.finishRegistration(ctx.em, ctx.caller, input.response, input.name);
+  }
+
+  @Authorized()
+  @Mutation(() => GraphQLJSONObject, { description: 'Request options for one of your passkeys, to step up with reauthenticate(webauthnResponse:).' })
+  beginPasskeyReauthentication(@Ctx() ctx: UserContext): Promise<Record<string, unknown>> {
+    ctx.services.passkeys.assertEnabled();
+    return ctx.services.secondFactors.passkeyOptions(ctx.em, ctx.caller.user, null);
   }
 
   @Authorized()
@@ -67,6 +75,7 @@ export class PasskeysResolver {
   @Authorized()
   @Mutation(() => Boolean, { description: 'Deletes a passkey; never your last way to sign in (LAST_SIGN_IN_METHOD). Needs a recent sign-in.' })
   async deletePasskey(@Arg('id', () => ID) id: string, @Ctx() ctx: UserContext): Promise<boolean> {
+    await ctx.services.reauthentication.requireRecent(ctx.em, ctx.caller);
     await ctx.services.passkeys.remove(ctx.em, ctx.caller, id);
     return true;
   }

@@ -15,7 +15,6 @@ import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { Passkey, SocialAccount, User, WebAuthnCeremony, WebAuthnChallenge } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
 import type { Logger } from '../../logger';
-import type { ReauthenticationService } from '../reauthentication/reauthentication.service';
 
 /** Prefix of passkey sign-in flow tokens. */
 export const PASSKEY_FLOW_PREFIX = 'gthp_';
@@ -44,7 +43,6 @@ export class PasskeyService {
   constructor(
     private readonly config: Pick<Config, 'webauthn' | 'secretKeys'>,
     private readonly clock: Clock,
-    private readonly reauthentication: ReauthenticationService,
     private readonly logger: Logger,
   ) {}
 
@@ -53,10 +51,9 @@ export class PasskeyService {
     if (!this.config.webauthn.enabled) throw new AuthError(ErrorCode.FORBIDDEN, { message: 'Passkeys are turned off.' });
   }
 
-  /** Creation options for a new passkey of the caller (needs a recent sign-in); their passkeys are excluded. */
+  /** Creation options for a new passkey of the caller (the resolver checks the sign-in is recent); their passkeys are excluded. */
   async beginRegistration(em: EntityManager, caller: AuthenticatedCaller): Promise<Record<string, unknown>> {
     this.assertEnabled();
-    await this.reauthentication.requireRecent(em, caller);
     const user = caller.user;
     const existing = await em.find(Passkey, { user: user.id });
     const options = await generateRegistrationOptions({
@@ -131,36 +128,89 @@ export class PasskeyService {
   /**
    * Verifies an assertion for a sign-in flow. The challenge is used up first, in its own
    * statement, whatever follows; the passkey must be one we know, of the flow's user if it named
-   * one, signed with user verification, with a counter that moved forward (a counter going back
-   * on a passkey that is not synced suggests a cloned authenticator: refused, and logged).
+   * one (see `checkAssertion`).
    */
   async verifySignIn(em: EntityManager, flowToken: string, response: Record<string, unknown>): Promise<ProvedPasskey> {
     this.assertEnabled();
-    const challenge = challengeOf(response);
     if (typeof flowToken !== 'string' || !flowToken.startsWith(PASSKEY_FLOW_PREFIX)) throw new AuthError(ErrorCode.INVALID_TOKEN, { field: 'flowToken' });
     const row = await em.findOne(WebAuthnChallenge, { tokenHash: hashToken(flowToken), ceremony: WebAuthnCeremony.SIGN_IN });
     if (!row || !(await this.claimChallenge(em, { id: row.id }))) throw new AuthError(ErrorCode.INVALID_TOKEN, { field: 'flowToken', message: 'This sign-in has expired or is finished. Sign in again.' });
-    if (!challenge || hashToken(challenge) !== row.challengeHash) throw new AuthError(ErrorCode.PASSKEY_FAILED);
+    const passkey = await this.checkAssertion(em, row, response);
+    if (!passkey) throw new AuthError(ErrorCode.PASSKEY_FAILED);
+    return { user: passkey.user, passkey };
+  }
+
+  /** How many passkeys the user has (a second-factor method when they have any). */
+  count(em: EntityManager, userId: string): Promise<number> {
+    return em.count(Passkey, { user: userId });
+  }
+
+  /**
+   * Request options for a passkey of `user` as a second factor or a step-up, its challenge bound
+   * to the user and, for a second step, to the flow (`flowTokenHash`).
+   */
+  async assertionOptions(em: EntityManager, user: User, flowTokenHash: string | null): Promise<Record<string, unknown>> {
+    const passkeys = await em.find(Passkey, { user: user.id });
+    const options = await generateAuthenticationOptions({
+      rpID: this.config.webauthn.rpId,
+      allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransportFuture[] })),
+      userVerification: 'required',
+    });
+    await this.storeChallenge(em, options.challenge, WebAuthnCeremony.SIGN_IN, user, flowTokenHash);
+    return options as unknown as Record<string, unknown>;
+  }
+
+  /**
+   * Whether `response` is a valid assertion by a passkey of `user` for a challenge issued to them
+   * (for `flowTokenHash`'s flow, or for a step-up when null); the challenge is used up either way.
+   */
+  async verifyFor(em: EntityManager, user: User, response: Record<string, unknown>, flowTokenHash: string | null): Promise<boolean> {
+    if (!this.config.webauthn.enabled) return false;
+    const challenge = challengeOf(response);
+    if (!challenge) return false;
+    const row = await em.findOne(WebAuthnChallenge, { challengeHash: hashToken(challenge), ceremony: WebAuthnCeremony.SIGN_IN, user: user.id, tokenHash: flowTokenHash });
+    if (!row || !(await this.claimChallenge(em, { id: row.id }))) return false;
+    try {
+      const passkey = await this.checkAssertion(em, row, response);
+      if (passkey) await em.flush();
+      return passkey !== null;
+    } catch (error) {
+      if (error instanceof AuthError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The passkey a response is from, verified against a claimed challenge: ours, of the
+   * challenge's user if it named one, signed with user verification, with a counter that moved
+   * forward (a counter going back on a passkey that is not synced suggests a cloned
+   * authenticator: refused, and logged). Null when it is not one of ours or not theirs; its
+   * counter and last use are updated for the caller to flush.
+   */
+  private async checkAssertion(em: EntityManager, row: WebAuthnChallenge, response: Record<string, unknown>): Promise<Passkey | null> {
+    const challenge = challengeOf(response);
+    if (!challenge || hashToken(challenge) !== row.challengeHash) return null;
     const credentialId = typeof response.id === 'string' ? response.id : '';
     const passkey = await em.findOne(Passkey, { credentialId }, { populate: ['user'] });
-    if (!passkey || (row.user && row.user.id !== passkey.user.id) || !passkey.user.isActive) throw new AuthError(ErrorCode.PASSKEY_FAILED);
-    const verified = await this.guard(() =>
-      verifyAuthenticationResponse({
-        response: response as unknown as AuthenticationResponseJSON,
-        expectedChallenge: challenge,
-        expectedOrigin: [...this.config.webauthn.origins],
-        expectedRPID: this.config.webauthn.rpId,
-        credential: { id: passkey.credentialId, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: Number(passkey.counter), transports: passkey.transports as AuthenticatorTransportFuture[] },
-        requireUserVerification: true,
-      }),
+    if (!passkey || (row.user && row.user.id !== passkey.user.id) || !passkey.user.isActive) return null;
+    const verified = await this.guard(
+      () =>
+        verifyAuthenticationResponse({
+          response: response as unknown as AuthenticationResponseJSON,
+          expectedChallenge: challenge,
+          expectedOrigin: [...this.config.webauthn.origins],
+          expectedRPID: this.config.webauthn.rpId,
+          credential: { id: passkey.credentialId, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: Number(passkey.counter), transports: passkey.transports as AuthenticatorTransportFuture[] },
+          requireUserVerification: true,
+        }),
       passkey,
     );
-    if (!verified.verified) throw new AuthError(ErrorCode.PASSKEY_FAILED);
+    if (!verified.verified) return null;
     const info = verified.authenticationInfo;
     passkey.counter = String(info.newCounter);
     passkey.backedUp = info.credentialBackedUp;
     passkey.lastUsedAt = this.clock.now();
-    return { user: passkey.user, passkey };
+    return passkey;
   }
 
   /** The user's passkeys, newest first. */
@@ -178,7 +228,6 @@ export class PasskeyService {
 
   /** Deletes one of the user's passkeys, unless it is their last way to sign in. */
   async remove(em: EntityManager, caller: AuthenticatedCaller, id: string): Promise<void> {
-    await this.reauthentication.requireRecent(em, caller);
     const user = caller.user;
     const passkey = await this.own(em, user.id, id);
     const others = (await em.count(Passkey, { user: user.id })) - 1;

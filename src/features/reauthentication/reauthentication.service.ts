@@ -32,8 +32,8 @@ export class ReauthenticationService {
   /** Checks the password or a second factor, and records the proof on the caller's session. */
   async reauthenticate(em: EntityManager, caller: AuthenticatedCaller, proof: ReauthenticationProof, locale: string): Promise<void> {
     const hasPassword = typeof proof.password === 'string';
-    if (hasPassword === Boolean(proof.totpCode || proof.recoveryCode)) {
-      throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'password', message: 'Send your password, or a code from your authenticator app, or a recovery code.' });
+    if (hasPassword === Boolean(proof.totpCode || proof.recoveryCode || proof.webauthnResponse)) {
+      throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'password', message: 'Send your password, or a code from your authenticator app, a recovery code or a passkey response.' });
     }
     if (hasPassword) {
       await this.verifyPassword(caller, proof.password!);
@@ -41,7 +41,10 @@ export class ReauthenticationService {
       return;
     }
     const method = await this.secondFactors.prove(em, caller.user, proof, locale);
-    if (!method) throw new AuthError(ErrorCode.INVALID_CREDENTIALS, { field: proof.totpCode ? 'totpCode' : 'recoveryCode', message: 'The code is not correct.' });
+    if (!method) {
+      const field = proof.totpCode ? 'totpCode' : proof.recoveryCode ? 'recoveryCode' : 'webauthnResponse';
+      throw new AuthError(ErrorCode.INVALID_CREDENTIALS, { field, message: field === 'webauthnResponse' ? 'This passkey could not be verified.' : 'The code is not correct.' });
+    }
     if (caller.sessionId) await this.recordSecondFactor(em, caller.sessionId, method);
   }
 

@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context, UserContext } from '../../context/context';
 import { CredentialKind } from '../../db/entities';
@@ -50,9 +51,10 @@ export class SessionsResolver {
     @Arg('password', () => String, { nullable: true }) password: string | null,
     @Arg('totpCode', () => String, { nullable: true }) totpCode: string | null,
     @Arg('recoveryCode', () => String, { nullable: true }) recoveryCode: string | null,
+    @Arg('webauthnResponse', () => GraphQLJSONObject, { nullable: true, description: 'A passkey assertion for the options of beginPasskeyReauthentication.' }) webauthnResponse: Record<string, unknown> | null,
     @Ctx() ctx: UserContext,
   ): Promise<boolean> {
-    await ctx.services.reauthentication.reauthenticate(ctx.em, ctx.caller, { password, totpCode, recoveryCode }, localeOf(ctx.request));
+    await ctx.services.reauthentication.reauthenticate(ctx.em, ctx.caller, { password, totpCode, recoveryCode, webauthnResponse }, localeOf(ctx.request));
     return true;
   }
 }

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BeginPasskeyReauthenticationDocument,
   BeginPasskeyRegistrationDocument,
+  CompleteSignInDocument,
+  ReauthenticateWithPasskeyDocument,
+  RequestEmailChangeDocument,
   BeginPasskeySignInDocument,
   DeletePasskeyDocument,
   FinishPasskeyRegistrationDocument,
@@ -9,7 +13,7 @@ import {
   PasskeysDocument,
   RenamePasskeyDocument,
 } from '../../generated/graphql';
-import { adopt, credentialKinds, GOOD_PASSWORD, registerUser, whoAmI, type AuthSuccessFields } from '../../helpers/accounts';
+import { adopt, credentialKinds, GOOD_PASSWORD, registerUser, uniqueEmail, whoAmI, type AuthSuccessFields } from '../../helpers/accounts';
 import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
 import { enableTotp } from '../../helpers/mfa';
@@ -125,6 +129,43 @@ describe.each(credentialKinds)('passkey sign-in for %s (SEC-58)', (kind) => {
     const victim = await userWithPasskey();
     const attacker = await userWithPasskey();
     expect(errorCode((await signInWith(attacker.authenticator, victim.email, kind)).response)).toBe('PASSKEY_FAILED');
+  });
+});
+
+describe.each(credentialKinds)('a passkey as the second step, signing in for %s', (kind) => {
+  it('login lists WEBAUTHN with options bound to the flow; the passkey finishes it, and only that flow', async () => {
+    const { client: owner, email, authenticator } = await userWithPasskey();
+    await enableTotp(owner, clock);
+    const first = async () => {
+      const step = (await anonymous().request(LoginDocument, { input: { email, password: GOOD_PASSWORD, credentials: kind } })).data?.login;
+      if (step?.__typename !== 'PendingStep') throw new Error('expected a second step');
+      return step;
+    };
+    const [a, b] = [await first(), await first()];
+    expect(a.methods).toEqual(['TOTP', 'RECOVERY_CODE', 'WEBAUTHN']);
+    const options = a.passkeyOptions as { challenge: string; allowCredentials: { id: string }[] };
+    expect(options.allowCredentials.map((c) => c.id)).toEqual([authenticator.id]);
+    // The assertion for flow a's challenge does not finish flow b.
+    const forA = authenticator.assert(options);
+    expect(errorCode(await anonymous().request(CompleteSignInDocument, { input: { flowToken: b.flowToken!, webauthnResponse: forA } }))).toBe('INVALID_CREDENTIALS');
+    const done = await anonymous().request(CompleteSignInDocument, { input: { flowToken: a.flowToken!, webauthnResponse: authenticator.assert(options) } });
+    expect(done.data?.completeSignIn).toMatchObject({ __typename: 'AuthSuccess', session: { credentialKind: kind } });
+  });
+});
+
+describe.each(credentialKinds)('stepping up with a passkey, %s (SEC-63)', (kind) => {
+  it('reauthenticate takes a passkey assertion for its own options', async () => {
+    const { client: owner, email, authenticator } = await userWithPasskey();
+    await enableTotp(owner, clock);
+    const { client, response } = await signInWith(authenticator, email, kind);
+    adopt(client, response.data!.finishPasskeySignIn as AuthSuccessFields, kind);
+    clock.advance(6 * 60);
+    expect(errorCode(await client.request(RequestEmailChangeDocument, { newEmail: uniqueEmail() }))).toBe('REAUTH_REQUIRED');
+    const options = (await client.request(BeginPasskeyReauthenticationDocument)).data!.beginPasskeyReauthentication as { challenge: string };
+    expect(errorCode(await client.request(ReauthenticateWithPasskeyDocument, { webauthnResponse: authenticator.assert(options, { flags: 0x01 }) }))).toBe('INVALID_CREDENTIALS');
+    const fresh = (await client.request(BeginPasskeyReauthenticationDocument)).data!.beginPasskeyReauthentication as { challenge: string };
+    expect((await client.request(ReauthenticateWithPasskeyDocument, { webauthnResponse: authenticator.assert(fresh) })).data?.reauthenticate).toBe(true);
+    expect((await client.request(RequestEmailChangeDocument, { newEmail: uniqueEmail() })).data?.requestEmailChange).toBe(true);
   });
 });
 
