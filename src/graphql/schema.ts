@@ -3,6 +3,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from '../context/auth-checker';
 import { AccountResolver } from '../features/account/account.resolver';
+import { SignInMethodsResolver } from '../features/account/sign-in-methods.resolver';
 import { AccountDeletionResolver } from '../features/account-deletion/account-deletion.resolver';
 import { EmailChangeResolver } from '../features/email-change/email-change.resolver';
 import { EmailVerificationResolver } from '../features/email-verification/email-verification.resolver';
@@ -24,6 +25,7 @@ import { SessionsResolver } from '../features/sessions/sessions.resolver';
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
   AccountResolver,
+  SignInMethodsResolver,
   RegistrationResolver,
   SessionsResolver,
   ApiTokensResolver,

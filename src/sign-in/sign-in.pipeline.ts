@@ -51,7 +51,7 @@ interface AuditFacts {
 }
 
 export interface SignInPipelineDeps {
-  config: Pick<Config, 'accountEmails' | 'mfa'>;
+  config: Pick<Config, 'accountEmails' | 'mfa' | 'emailSignIn'>;
   login: LoginService;
   registration: RegistrationService;
   socialAccounts: SocialAccountService;
@@ -104,6 +104,11 @@ export class SignInPipeline {
     return this.audited('REGISTER', req, { kind, email: input.email }, async () => {
       await this.deps.rateLimits.consume('register_ip', req.clientKey);
       const account = await this.deps.registration.check(input);
+      if (account.passwordHash === null && this.deps.config.emailSignIn.enabled) {
+        // No password: the account is finished by the mailed sign-in link, which proves the address.
+        this.deps.background.run((em) => this.createByEmail({ ...req, em }, account));
+        return pendingStep(PendingStepKind.VERIFY_EMAIL);
+      }
       if (this.mandatoryVerification) {
         this.deps.background.run((em) => this.createAccount({ ...req, em }, account, null).then(() => {}));
         return pendingStep(PendingStepKind.VERIFY_EMAIL);
@@ -361,6 +366,23 @@ export class SignInPipeline {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
       return this.deps.registration.taken(req.em, account.email, req.locale, error);
     }
+  }
+
+  /**
+   * An account without a password, finished by a mailed sign-in link (after the answer, like
+   * mandatory verification, so a taken address answers the same): a new address gets the account
+   * and the link; a taken one, a sign-in link to its owner, which changes nothing unless used.
+   */
+  private async createByEmail(req: SignInRequest, account: CheckedAccount): Promise<void> {
+    const { em, locale } = req;
+    if (!(await this.deps.registration.exists(em, account.email))) {
+      try {
+        await inTransaction(em, (tx) => this.deps.registration.create(tx, account, locale, false));
+      } catch (error) {
+        if (!(error instanceof UniqueConstraintViolationException)) throw error; // a racing registration won: the owner gets the link
+      }
+    }
+    await this.deps.emailSignIn.send(em.fork(), account.email, locale);
   }
 
   /** One audit entry per sign-in attempt, whatever its outcome. */

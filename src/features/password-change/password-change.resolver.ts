@@ -4,8 +4,8 @@ import { localeOf } from '../../mail/locale';
 
 @InputType()
 export class ChangePasswordInput {
-  @Field(() => String)
-  currentPassword!: string;
+  @Field(() => String, { nullable: true, description: 'Required when the account has a password; an account without one sets its first (with a recent sign-in).' })
+  currentPassword?: string | null;
 
   @Field(() => String)
   newPassword!: string;

@@ -5,11 +5,12 @@ import { inTransaction } from '../../db/transaction';
 import type { Mailer } from '../../mail/mailer';
 import { assertPasswordAcceptable } from '../account/password-policy';
 import type { PasswordScreening } from '../account/password-screening';
+import { AuthError, ErrorCode } from '../../errors';
 import type { ReauthenticationService } from '../reauthentication/reauthentication.service';
 import type { SecurityStateService } from '../security-state/security-state.service';
 
 export interface PasswordChange {
-  currentPassword: string;
+  currentPassword?: string | null;
   newPassword: string;
 }
 
@@ -32,8 +33,10 @@ export class PasswordChangeService {
     const { user } = caller;
     assertPasswordAcceptable(input.newPassword, 'newPassword');
     await this.screening.assertNotWeak(input.newPassword, { email: user.email }, 'newPassword');
-    // The current password; and, when a second factor is on, a second factor within the window (SEC-63).
-    await this.reauthentication.requireRecent(em, caller, input.currentPassword, 'currentPassword');
+    // The current password (an account without one sets its first after a recent sign-in); and,
+    // when a second factor is on, a second factor within the window (SEC-63).
+    if (user.passwordHash && !input.currentPassword) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'currentPassword', message: 'Enter your current password.' });
+    await this.reauthentication.requireRecent(em, caller, user.passwordHash ? input.currentPassword : null, 'currentPassword');
     const passwordHash = await this.passwords.hash(input.newPassword); // before the transaction: no connection held meanwhile
     await inTransaction(em, async (tx) => {
       user.passwordHash = passwordHash;

@@ -7,8 +7,11 @@ export class RegisterInput {
   @Field(() => String)
   email!: string;
 
-  @Field(() => String, { description: '8 to 128 characters, taken exactly as typed.' })
-  password!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: '8 to 128 characters, taken exactly as typed. Leave it out for an account without a password, when email sign-in or passkeys are on.',
+  })
+  password?: string | null;
 
   @Field(() => String, { nullable: true })
   displayName?: string | null;

@@ -15,14 +15,15 @@ import type { RateLimitService } from '../rate-limits/rate-limit.service';
 
 export interface NewAccount {
   email: string;
-  password: string;
+  /** None: an account without a password (email sign-in or passkeys). */
+  password?: string | null;
   displayName?: string | null;
 }
 
 /** A registration that passed every check of its input: canonical, screened and hashed. */
 export interface CheckedAccount {
   email: string;
-  passwordHash: string;
+  passwordHash: string | null;
   displayName: string | null;
 }
 
@@ -31,7 +32,7 @@ const MAX_DISPLAY_NAME_LENGTH = 100;
 /** Creates password accounts. */
 export class RegistrationService {
   constructor(
-    private readonly config: Pick<Config, 'accountEmails'>,
+    private readonly config: Pick<Config, 'accountEmails' | 'emailSignIn' | 'webauthn'>,
     private readonly clock: Clock,
     private readonly passwords: PasswordHasher,
     private readonly screening: PasswordScreening,
@@ -43,8 +44,14 @@ export class RegistrationService {
   /** Validates and screens the input and hashes the password: the work every registration does. */
   async check(input: NewAccount): Promise<CheckedAccount> {
     const email = parseEmail(input.email);
-    assertPasswordAcceptable(input.password);
     const displayName = parseDisplayName(input.displayName);
+    if (input.password === undefined || input.password === null) {
+      if (!this.config.emailSignIn.enabled && !this.config.webauthn.enabled) {
+        throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'password', message: 'A password is required.' });
+      }
+      return { email, displayName, passwordHash: null };
+    }
+    assertPasswordAcceptable(input.password);
     await this.screening.assertNotWeak(input.password, { email });
     return { email, displayName, passwordHash: await this.passwords.hash(input.password) };
   }
@@ -55,13 +62,18 @@ export class RegistrationService {
    * answers EMAIL_TAKEN (a racing registration loses at the unique index, see `taken`), or, with
    * mandatory verification, null after mailing its owner that someone tried (SEC-16).
    */
-  async create(em: EntityManager, account: CheckedAccount, locale: string): Promise<User | null> {
+  async create(em: EntityManager, account: CheckedAccount, locale: string, verificationMail = true): Promise<User | null> {
     if (await em.count(User, { email: account.email })) return this.taken(em, account.email, locale);
     const now = this.clock.now();
     const user = em.create(User, { ...account, createdAt: now, updatedAt: now });
     await em.flush();
-    await this.emailVerification.send(em, user, locale);
+    if (verificationMail) await this.emailVerification.send(em, user, locale);
     return user;
+  }
+
+  /** Whether an account has this canonical address. */
+  async exists(em: EntityManager, email: string): Promise<boolean> {
+    return (await em.count(User, { email })) > 0;
   }
 
   /**

@@ -28,7 +28,7 @@ afterAll(async () => {
 const anonymous = (s = server) => new TestClient(s.graphqlUrl);
 const VERIFY = /Confirm your email/;
 /** Verification needs no flow token: the mailed link or code continues it, and the user signs in again. */
-const VERIFY_EMAIL_STEP = { __typename: 'PendingStep', step: 'VERIFY_EMAIL', flowToken: null, expiresAt: null, methods: [] };
+const VERIFY_EMAIL_STEP = { __typename: 'PendingStep', step: 'VERIFY_EMAIL', flowToken: null, expiresAt: null, methods: [], passkeyOptions: null };
 
 describe('email verification (optional mode)', () => {
   it('registration mails a link to FRONTEND_URL/verify-email and a code; the link verifies the address', async () => {

@@ -1,7 +1,16 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompleteSignInDocument, RequestSignInEmailDocument, SignInWithEmailCodeDocument, SignInWithEmailLinkDocument } from '../../generated/graphql';
-import { adopt, credentialKinds, registerUser, uniqueEmail, whoAmI, type AuthSuccessFields } from '../../helpers/accounts';
+import {
+  ChangePasswordDocument,
+  CompleteSignInDocument,
+  LoginDocument,
+  RegisterDocument,
+  RequestSignInEmailDocument,
+  SignInMethodsDocument,
+  SignInWithEmailCodeDocument,
+  SignInWithEmailLinkDocument,
+} from '../../generated/graphql';
+import { adopt, credentialKinds, GOOD_PASSWORD, registerUser, uniqueEmail, whoAmI, type AuthSuccessFields } from '../../helpers/accounts';
 import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
 import { Mailbox } from '../../helpers/mailbox';
@@ -76,6 +85,34 @@ describe.each(credentialKinds)('email sign-in for %s', (kind) => {
     const done = await anonymous().request(CompleteSignInDocument, { input: { flowToken: step.flowToken!, totpCode: totpCode(secret, clock.now()) } });
     clock.advance(30);
     expect(done.data?.completeSignIn).toMatchObject({ __typename: 'AuthSuccess', session: { credentialKind: kind } });
+  });
+});
+
+describe('accounts without a password', () => {
+  it('register without a password mails a sign-in link that finishes the account; a password can be set later', async () => {
+    const email = uniqueEmail('nopass');
+    const registered = await anonymous().request(RegisterDocument, { input: { email } });
+    expect(registered.data?.register).toMatchObject({ __typename: 'PendingStep', step: 'VERIFY_EMAIL' });
+    const mail = await mailbox.waitFor(email, SIGN_IN_MAIL);
+    const client = anonymous();
+    const signedIn = await client.request(SignInWithEmailLinkDocument, { token: mail.token! });
+    expect(signedIn.data?.signInWithEmailLink).toMatchObject({ __typename: 'AuthSuccess', user: { email, emailVerified: true } });
+    expect((await client.request(SignInMethodsDocument)).data!.me!.signInMethods.map((m) => m.kind)).toEqual(['EMAIL']);
+    expect((await anonymous().request(LoginDocument, { input: { email, password: GOOD_PASSWORD } })).data?.login).toBeUndefined();
+
+    expect((await client.request(ChangePasswordDocument, { input: { newPassword: GOOD_PASSWORD } })).data?.changePassword).toBe(true);
+    expect((await client.request(SignInMethodsDocument)).data!.me!.signInMethods.map((m) => m.kind)).toEqual(['PASSWORD', 'EMAIL']);
+    expect((await anonymous().request(LoginDocument, { input: { email, password: GOOD_PASSWORD } })).data?.login?.__typename).toBe('AuthSuccess');
+    // Now that there is one, changing it needs it.
+    expect(errorCode(await client.request(ChangePasswordDocument, { input: { newPassword: 'yet another passphrase' } }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('registering a taken address without a password answers the same, and mails its owner a sign-in link instead', async () => {
+    const { email } = await userWithSignInMail();
+    const answer = await anonymous().request(RegisterDocument, { input: { email } });
+    expect(answer.data?.register).toMatchObject({ __typename: 'PendingStep', step: 'VERIFY_EMAIL' });
+    const link = await mailbox.waitFor(email, SIGN_IN_MAIL, 2);
+    expect((await anonymous().request(SignInWithEmailLinkDocument, { token: link.token! })).data?.signInWithEmailLink?.__typename).toBe('AuthSuccess');
   });
 });
 

@@ -4,6 +4,8 @@ import {
   BeginPasskeyRegistrationDocument,
   CompleteSignInDocument,
   ReauthenticateWithPasskeyDocument,
+  RegisterDocument,
+  SignInMethodsDocument,
   RequestEmailChangeDocument,
   BeginPasskeySignInDocument,
   DeletePasskeyDocument,
@@ -180,6 +182,33 @@ describe('beginPasskeySignIn', () => {
     expect(a.challenge).not.toBe(b.challenge);
     const discoverable = (await anonymous().request(BeginPasskeySignInDocument, {})).data!.beginPasskeySignIn.options as Record<string, any>;
     expect(discoverable.allowCredentials ?? []).toEqual([]);
+  });
+});
+
+describe('an account with a passkey and no password', () => {
+  it('registers without a password, signs in at once, adds a passkey and signs in with it; signInMethods lists it', async () => {
+    const email = uniqueEmail('passkey-only');
+    const client = anonymous();
+    const registered = await client.request(RegisterDocument, { input: { email } });
+    expect(registered.data?.register).toMatchObject({ __typename: 'AuthSuccess', user: { email } });
+    const authenticator = new SoftAuthenticator('app.example.com', APP);
+    const options = (await client.request(BeginPasskeyRegistrationDocument)).data!.beginPasskeyRegistration as { challenge: string };
+    await client.request(FinishPasskeyRegistrationDocument, { input: { response: authenticator.register(options), name: 'Phone' } });
+    const methods = (await client.request(SignInMethodsDocument)).data!.me!.signInMethods;
+    expect(methods).toEqual([expect.objectContaining({ kind: 'PASSKEY', label: 'Phone' })]);
+    expect((await signInWith(authenticator, email)).response.data?.finishPasskeySignIn?.__typename).toBe('AuthSuccess');
+    expect(errorCode(await client.request(DeletePasskeyDocument, { id: methods[0]!.id! }))).toBe('LAST_SIGN_IN_METHOD');
+  });
+
+  it('without email sign-in or passkeys, a password is required', async () => {
+    const strict = await startTestServer({ databaseUrl: server.databaseUrl, env: { PASSKEYS_ENABLED: 'false' } });
+    try {
+      const response = await new TestClient(strict.graphqlUrl).request(RegisterDocument, { input: { email: uniqueEmail() } });
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+      expect(response.errors?.[0]?.extensions?.field).toBe('password');
+    } finally {
+      await strict.close();
+    }
   });
 });
 
