@@ -74,7 +74,7 @@ export interface Config {
   social: SocialConfig;
   mfa: MfaConfig;
   /** Signing in by a mailed link or code, without a password (EMAIL_SIGN_IN_ENABLED). */
-  emailSignIn: { enabled: boolean; linkTtlSeconds: number; codeTtlSeconds: number };
+  emailSignIn: { enabled: boolean; linkTtlSeconds: number; codeTtlSeconds: number; createsAccounts: boolean };
   /** Passkeys (WebAuthn): the relying party, and the exact origins a ceremony may come from. */
   webauthn: { enabled: boolean; rpId: string; rpName: string; origins: readonly string[] };
   logLevel: string;

@@ -136,6 +136,7 @@ const schema = z.object({
   MFA_PATH: path.default('/two-factor'),
   SIGN_IN_PATH: path.default('/sign-in-link'),
   EMAIL_SIGN_IN_ENABLED: bool.default(false),
+  EMAIL_SIGN_IN_CREATES_ACCOUNTS: bool.default(false),
   PASSKEYS_ENABLED: bool.default(true),
   WEBAUTHN_RP_ID: z.string().regex(/^[a-z0-9.-]+$/, 'must be a host name such as example.com').optional(),
   WEBAUTHN_RP_NAME: z.string().min(1).max(60).optional(),
@@ -283,7 +284,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       rpName: e.WEBAUTHN_RP_NAME ?? e.PRODUCT_NAME,
       origins: e.WEBAUTHN_ORIGINS ?? [new URL(e.FRONTEND_URL).origin],
     },
-    emailSignIn: { enabled: e.EMAIL_SIGN_IN_ENABLED, linkTtlSeconds: e.EMAIL_SIGN_IN_LINK_TTL_SECONDS, codeTtlSeconds: e.EMAIL_SIGN_IN_CODE_TTL_SECONDS },
+    emailSignIn: {
+      enabled: e.EMAIL_SIGN_IN_ENABLED,
+      linkTtlSeconds: e.EMAIL_SIGN_IN_LINK_TTL_SECONDS,
+      codeTtlSeconds: e.EMAIL_SIGN_IN_CODE_TTL_SECONDS,
+      createsAccounts: e.EMAIL_SIGN_IN_CREATES_ACCOUNTS,
+    },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
   });
 }

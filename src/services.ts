@@ -119,7 +119,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const devices = new DeviceTokens(config);
   const totp = new TotpService(clock, new SecretBox(config.mfa.encryptionKeys), config.mfa.issuer);
   const recoveryCodes = new RecoveryCodeService(clock);
-  const passkeys = new PasskeyService(config, clock, logger);
+  const passkeys = new PasskeyService(config, clock, logger, audit);
   const secondFactors = new SecondFactorService(totp, recoveryCodes, passkeys, rateLimits, mailer);
   const trustedDevices = new TrustedDeviceService(clock, config.mfa.trustedDeviceDays);
   const reauthentication = new ReauthenticationService(config, clock, passwords, attempts, secondFactors);

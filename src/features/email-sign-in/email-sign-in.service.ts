@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
@@ -27,9 +28,13 @@ export class EmailSignInService {
     if (!this.config.emailSignIn.enabled) throw new AuthError(ErrorCode.FORBIDDEN, { message: 'Signing in by email is turned off.' });
   }
 
-  /** Mails a link and a code to the active account at this canonical address, if there is one (after the answer). */
+  /**
+   * Mails a link and a code to the active account at this canonical address, if there is one
+   * (after the answer). With EMAIL_SIGN_IN_CREATES_ACCOUNTS an unknown address gets an account
+   * without a password, unverified until its link or code is used (so it proves nothing before).
+   */
   async send(em: EntityManager, email: string, locale: string): Promise<void> {
-    const user = await em.findOne(User, { email });
+    const user = (await em.findOne(User, { email })) ?? (this.config.emailSignIn.createsAccounts ? await this.createAccount(em, email) : null);
     if (!user?.isActive) return;
     if (!(await this.limits.allow('sign_in_mail_recipient', user.email))) return;
     const { linkTtlSeconds, codeTtlSeconds } = this.config.emailSignIn;
@@ -47,6 +52,18 @@ export class EmailSignInService {
   async byCode(em: EntityManager, email: string, code: string): Promise<User> {
     const { user } = await this.tokens.consumeCode(em, email, code, EmailTokenPurpose.SIGN_IN);
     return this.proved(user);
+  }
+
+  private async createAccount(em: EntityManager, email: string): Promise<User | null> {
+    const now = this.clock.now();
+    try {
+      const user = em.create(User, { email, createdAt: now, updatedAt: now });
+      await em.flush();
+      return user;
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      return em.fork().findOne(User, { email }); // created meanwhile by a racing request
+    }
   }
 
   private proved(user: User): User {

@@ -15,6 +15,7 @@ import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
 import { Passkey, SocialAccount, User, WebAuthnCeremony, WebAuthnChallenge } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
 import type { Logger } from '../../logger';
+import type { AuditService } from '../audit/audit.service';
 
 /** Prefix of passkey sign-in flow tokens. */
 export const PASSKEY_FLOW_PREFIX = 'gthp_';
@@ -44,6 +45,7 @@ export class PasskeyService {
     private readonly config: Pick<Config, 'webauthn' | 'secretKeys'>,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly audit: AuditService,
   ) {}
 
   /** FORBIDDEN unless PASSKEYS_ENABLED. */
@@ -260,7 +262,11 @@ export class PasskeyService {
       return await verify();
     } catch (error) {
       const counter = /counter/i.test((error as Error).message);
-      if (counter && passkey) this.logger.warn({ passkeyId: passkey.id, userId: passkey.user.id, backedUp: passkey.backedUp }, 'passkey counter went back: a possibly cloned authenticator');
+      if (counter && passkey) {
+        this.logger.warn({ passkeyId: passkey.id, userId: passkey.user.id, backedUp: passkey.backedUp }, 'passkey counter went back: a possibly cloned authenticator');
+        // On the user's own trail (and their securityEvents), not only in our log.
+        this.audit.record({ type: 'PASSKEY_POSSIBLY_CLONED', success: false, userId: passkey.user.id, detail: passkey.id });
+      }
       throw new AuthError(ErrorCode.PASSKEY_FAILED, { cause: error });
     }
   }

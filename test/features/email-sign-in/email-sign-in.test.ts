@@ -155,6 +155,21 @@ describe('requestSignInEmail (SEC-59)', () => {
     expect(errorCode(await anonymous().request(SignInWithEmailLinkDocument, { token: third.mail.token! }))).toBe('INVALID_TOKEN');
   });
 
+  it('with EMAIL_SIGN_IN_CREATES_ACCOUNTS, an unknown address gets an account on its first sign-in, verified by it', async () => {
+    const open = await startTestServer({ clock, databaseUrl: server.databaseUrl, env: { SMTP_URL: mailbox.url, EMAIL_SIGN_IN_ENABLED: 'true', EMAIL_SIGN_IN_CREATES_ACCOUNTS: 'true' } });
+    try {
+      const email = uniqueEmail('newcomer');
+      expect((await new TestClient(open.graphqlUrl).request(RequestSignInEmailDocument, { email })).data?.requestSignInEmail).toBe(true);
+      const mail = await mailbox.waitFor(email, SIGN_IN_MAIL);
+      const [before] = await sql<{ email_verified_at: Date | null; password_hash: string | null }>(server, 'select email_verified_at, password_hash from users where email = ?', [email]);
+      expect(before).toEqual({ email_verified_at: null, password_hash: null });
+      const signedIn = await new TestClient(open.graphqlUrl).request(SignInWithEmailCodeDocument, { email, code: mail.code! });
+      expect(signedIn.data?.signInWithEmailCode).toMatchObject({ __typename: 'AuthSuccess', user: { email, emailVerified: true } });
+    } finally {
+      await open.close();
+    }
+  });
+
   it('is refused with FORBIDDEN when EMAIL_SIGN_IN_ENABLED is off (the default)', async () => {
     const off = await startTestServer({ databaseUrl: server.databaseUrl });
     try {

@@ -20,7 +20,7 @@ import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
 import { enableTotp } from '../../helpers/mfa';
 import { SoftAuthenticator } from '../../helpers/webauthn';
-import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
+import { settled, sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
 const APP = 'https://app.example.com';
 const clock = new FakeClock();
@@ -123,6 +123,9 @@ describe.each(credentialKinds)('passkey sign-in for %s (SEC-58)', (kind) => {
     for (const bend of [{ origin: 'https://evil.example.com' }, { rpId: 'evil.example.com' }, { flags: 0x01 }, { counter: 0 }]) {
       expect(errorCode((await signInWith(authenticator, email, kind, bend)).response), JSON.stringify(bend)).toBe('PASSKEY_FAILED');
     }
+    await settled(server);
+    const flagged = await sql(server, `select 1 from auth_events where type = 'PASSKEY_POSSIBLY_CLONED' and user_id = (select id from users where email = ?)`, [email]);
+    expect(flagged).toHaveLength(1); // the counter going back, on the user's own trail
     authenticator.counter = 100; // the genuine authenticator, its counter moved on: the control
     expect((await signInWith(authenticator, email, kind)).response.data?.finishPasskeySignIn?.__typename).toBe('AuthSuccess');
   });
@@ -206,6 +209,7 @@ describe('an account with a passkey and no password', () => {
       const response = await new TestClient(strict.graphqlUrl).request(RegisterDocument, { input: { email: uniqueEmail() } });
       expect(errorCode(response)).toBe('BAD_USER_INPUT');
       expect(response.errors?.[0]?.extensions?.field).toBe('password');
+      expect(errorCode(await new TestClient(strict.graphqlUrl).request(BeginPasskeySignInDocument, {}))).toBe('FORBIDDEN'); // the off switch
     } finally {
       await strict.close();
     }
