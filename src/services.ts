@@ -129,7 +129,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const login = new LoginService(passwords, rateLimits, attempts, devices);
   const registration = new RegistrationService(config, clock, passwords, screening, emailVerification, mailer, rateLimits);
   const refreshTokens = new RefreshTokenService(config, clock, accessTokens, sessions);
-  const socialAccounts = new SocialAccountService(clock, sessions);
+  const socialAccounts = new SocialAccountService(clock, sessions, config.emailSignIn.enabled);
   const flows = new SignInFlows(config.mfa, clock);
   const emailSignIn = new EmailSignInService(config, clock, emailTokens, mailer, rateLimits);
   const signIn = new SignInPipeline({

@@ -12,9 +12,11 @@ import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import type { AuthenticatedCaller } from '../../context/context';
 import { createOpaqueToken, hashToken } from '../../crypto/opaque-token';
-import { Passkey, SocialAccount, User, WebAuthnCeremony, WebAuthnChallenge } from '../../db/entities';
+import { Passkey, User, WebAuthnCeremony, WebAuthnChallenge } from '../../db/entities';
+import { inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
 import type { Logger } from '../../logger';
+import { removeUnlessLastWayIn } from '../account/ways-in';
 import type { AuditService } from '../audit/audit.service';
 
 /** Prefix of passkey sign-in flow tokens. */
@@ -42,7 +44,7 @@ export interface ProvedPasskey {
  */
 export class PasskeyService {
   constructor(
-    private readonly config: Pick<Config, 'webauthn' | 'secretKeys'>,
+    private readonly config: Pick<Config, 'webauthn' | 'secretKeys' | 'emailSignIn'>,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly audit: AuditService,
@@ -230,12 +232,13 @@ export class PasskeyService {
 
   /** Deletes one of the user's passkeys, unless it is their last way to sign in. */
   async remove(em: EntityManager, caller: AuthenticatedCaller, id: string): Promise<void> {
-    const user = caller.user;
-    const passkey = await this.own(em, user.id, id);
-    const others = (await em.count(Passkey, { user: user.id })) - 1;
-    const social = await em.count(SocialAccount, { user: user.id });
-    if (!user.passwordHash && others === 0 && social === 0) throw new AuthError(ErrorCode.LAST_SIGN_IN_METHOD);
-    await em.removeAndFlush(passkey);
+    const userId = caller.userView.id;
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AuthError(ErrorCode.NOT_FOUND);
+    await inTransaction(em, (tx) =>
+      removeUnlessLastWayIn(tx, userId, this.config.emailSignIn.enabled, async () => {
+        if ((await tx.nativeDelete(Passkey, { id, user: userId })) === 0) throw new AuthError(ErrorCode.NOT_FOUND);
+      }),
+    );
   }
 
   private async own(em: EntityManager, userId: string, id: string): Promise<Passkey> {

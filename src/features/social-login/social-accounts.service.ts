@@ -1,4 +1,4 @@
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import { SocialAccount, User } from '../../db/entities';
@@ -6,6 +6,7 @@ import { inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
 import { parseEmail } from '../account/email';
 import { parseLabel } from '../account/text';
+import { lockWaysIn, removeUnlessLastWayIn } from '../account/ways-in';
 import { isUuid } from '../credentials/credential-id';
 import type { SessionService } from '../sessions/session.service';
 import type { ProviderIdentity, SocialProvider } from './providers';
@@ -21,6 +22,8 @@ export class SocialAccountService {
   constructor(
     private readonly clock: Clock,
     private readonly sessions: SessionService,
+    /** Email sign-in is on: every account can sign in by its address, whatever else it has. */
+    private readonly emailSignIn = false,
   ) {}
 
   /** The user this identity signs in as, created on first use. */
@@ -57,7 +60,7 @@ export class SocialAccountService {
   /** Links an identity to a signed-in user; SOCIAL_ACCOUNT_TAKEN if it belongs to someone else. */
   link(em: EntityManager, user: User, provider: SocialProvider, identity: ProviderIdentity): Promise<SocialAccount> {
     return inTransaction(em, async (tx) => {
-      await lockSignInMethods(tx, user.id);
+      await lockWaysIn(tx, user.id);
       const known = await tx.findOne(SocialAccount, { issuer: identity.issuer, subject: identity.subject }, { populate: ['user'] });
       if (known && known.user.id !== user.id) throw new AuthError(ErrorCode.SOCIAL_ACCOUNT_TAKEN);
       return known ?? this.addAccount(tx, user, provider, identity);
@@ -74,12 +77,11 @@ export class SocialAccountService {
    */
   async unlink(em: EntityManager, user: User, id: string): Promise<void> {
     if (!isUuid(id)) throw new AuthError(ErrorCode.NOT_FOUND);
-    await inTransaction(em, async (tx) => {
-      const hasPassword = await lockSignInMethods(tx, user.id);
-      const deleted = await tx.nativeDelete(SocialAccount, { id, user: user.id });
-      if (deleted === 0) throw new AuthError(ErrorCode.NOT_FOUND);
-      if (!hasPassword && (await tx.count(SocialAccount, { user: user.id })) === 0) throw new AuthError(ErrorCode.LAST_SIGN_IN_METHOD);
-    });
+    await inTransaction(em, (tx) =>
+      removeUnlessLastWayIn(tx, user.id, this.emailSignIn, async () => {
+        if ((await tx.nativeDelete(SocialAccount, { id, user: user.id })) === 0) throw new AuthError(ErrorCode.NOT_FOUND);
+      }),
+    );
   }
 
   private emailOf(identity: ProviderIdentity): string {
@@ -124,7 +126,3 @@ export class SocialAccountService {
  * Takes the user's row lock for the rest of the transaction: changes to one user's ways of
  * signing in happen one at a time. Returns whether the user has a password (read under the lock).
  */
-async function lockSignInMethods(em: EntityManager, userId: string): Promise<boolean> {
-  const [row] = await em.createQueryBuilder(User).select(['id', 'passwordHash']).where({ id: userId }).setLockMode(LockMode.PESSIMISTIC_WRITE).execute<{ passwordHash: string | null }[]>('all');
-  return Boolean(row?.passwordHash);
-}

@@ -233,4 +233,15 @@ describe('managing passkeys', () => {
     expect((await signInWith(authenticator, email)).response.data?.finishPasskeySignIn?.__typename).toBe('AuthSuccess');
     expect((await anonymous().request(LoginDocument, { input: { email, password: GOOD_PASSWORD } })).data?.login).toBeUndefined();
   });
+
+  it('with email sign-in on, the address is a way in: the last passkey may go', async () => {
+    const { client, email, passkey } = await userWithPasskey();
+    await sql(server, 'update users set password_hash = null where email = ?', [email]);
+    const withEmail = await startTestServer({ clock, databaseUrl: server.databaseUrl, env: { FRONTEND_URL: APP, EMAIL_SIGN_IN_ENABLED: 'true' } });
+    try {
+      expect((await client.clone(withEmail.graphqlUrl).request(DeletePasskeyDocument, { id: passkey.id })).data?.deletePasskey).toBe(true);
+    } finally {
+      await withEmail.close();
+    }
+  });
 });
