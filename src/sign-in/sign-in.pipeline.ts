@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Config } from '../config';
-import { CredentialKind, SecondFactorKind, SignInFlowStep, type User } from '../db/entities';
+import { CredentialKind, SecondFactorKind, type SignInFlow, SignInFlowStep, type User } from '../db/entities';
 import { afterCommit, inTransaction } from '../db/transaction';
 import { AuthError, ErrorCode } from '../errors';
 import { canonicalEmail, parseEmail } from '../features/account/email';
@@ -27,6 +27,8 @@ import { hashToken } from '../crypto/opaque-token';
 import type { SignInFlows } from './sign-in-flows';
 
 export type SignInResult = AuthSuccess | PendingStep;
+
+const FLOW_OVER = 'This sign-in has expired or is finished. Sign in again.';
 
 /** `completeSignIn`: the flow token of a SECOND_FACTOR step and one second factor. */
 export interface SecondStep extends SecondFactorProof {
@@ -179,36 +181,22 @@ export class SignInPipeline {
   complete(req: SignInRequest, input: SecondStep): Promise<SignInResult> {
     const facts: AuditFacts = { kind: null, email: null };
     return this.audited('SECOND_FACTOR', req, facts, async () => {
-      await this.deps.rateLimits.consume('second_factor_ip', req.clientKey);
-      const { kind: proofKind } = parseProof(input);
-      const outcome = await inTransaction(req.em, async (tx): Promise<AuthSuccess | ErrorCode> => {
-        const flow = await this.deps.flows.lock(tx, input.flowToken, SignInFlowStep.SECOND_FACTOR);
-        if (!flow) return ErrorCode.INVALID_TOKEN;
-        Object.assign(facts, { userId: flow.user.id, kind: flow.credentialKind, email: flow.user.email });
+      const { kind } = parseProof(input);
+      const field = ({ totp: 'totpCode', recovery: 'recoveryCode', webauthn: 'webauthnResponse' } as const)[kind];
+      const wrong = { field, message: kind === 'webauthn' ? 'This passkey could not be verified.' : 'The code is not correct.' };
+      const extra = { trustDevice: input.trustDevice === true, notifyNewDevice: true };
+      return this.attemptFlow(req, facts, SignInFlowStep.SECOND_FACTOR, input.flowToken, wrong, extra, async (tx, flow) => {
         const method = await this.deps.secondFactors.prove(tx, flow.user, input, req.locale, hashToken(input.flowToken));
-        if (!method) {
-          this.deps.flows.failed(flow);
-          await tx.flush();
-          return ErrorCode.INVALID_CREDENTIALS;
-        }
-        facts.detail = method;
-        this.deps.flows.used(flow);
-        const proof = { amr: [...flow.amr, method, 'mfa'], secondFactor: true, trustDevice: input.trustDevice === true, notifyNewDevice: true };
-        return this.signIn({ ...req, em: tx }, flow.user, flow.credentialKind, proof);
+        if (method) facts.detail = method;
+        return method && [method, 'mfa'];
       });
-      if (outcome === ErrorCode.INVALID_TOKEN) throw new AuthError(outcome, { field: 'flowToken', message: 'This sign-in has expired or is finished. Sign in again.' });
-      if (typeof outcome === 'string') {
-        const field = ({ totp: 'totpCode', recovery: 'recoveryCode', webauthn: 'webauthnResponse' } as const)[proofKind];
-        throw new AuthError(outcome, { field, message: proofKind === 'webauthn' ? 'This passkey could not be verified.' : 'The code is not correct.' });
-      }
-      return outcome;
     });
   }
 
   /** The user of a live ENROLL_SECOND_FACTOR flow (`beginTotpEnrollment(flowToken)`); the flow stays open. */
   async enrolmentUser(em: SignInRequest['em'], flowToken: string): Promise<User> {
     const flow = await inTransaction(em, (tx) => this.deps.flows.lock(tx, flowToken, SignInFlowStep.ENROLL_SECOND_FACTOR));
-    if (!flow) throw new AuthError(ErrorCode.INVALID_TOKEN, { field: 'flowToken', message: 'This sign-in has expired or is finished. Sign in again.' });
+    if (!flow) throw new AuthError(ErrorCode.INVALID_TOKEN, { field: 'flowToken', message: FLOW_OVER });
     return flow.user;
   }
 
@@ -220,27 +208,48 @@ export class SignInPipeline {
   async completeEnrolment(req: SignInRequest, flowToken: string, code: string): Promise<{ codes: string[]; signIn: AuthSuccess }> {
     const facts: AuditFacts = { kind: null, email: null, detail: 'otp' };
     let codes: string[] = [];
-    const signIn = await this.audited('ENROLL_SECOND_FACTOR', req, facts, async () => {
-      await this.deps.rateLimits.consume('second_factor_ip', req.clientKey);
-      const outcome = await inTransaction(req.em, async (tx): Promise<AuthSuccess | ErrorCode> => {
-        const flow = await this.deps.flows.lock(tx, flowToken, SignInFlowStep.ENROLL_SECOND_FACTOR);
-        if (!flow) return ErrorCode.INVALID_TOKEN;
-        Object.assign(facts, { userId: flow.user.id, kind: flow.credentialKind, email: flow.user.email });
+    const signIn = await this.audited('ENROLL_SECOND_FACTOR', req, facts, () =>
+      this.attemptFlow(req, facts, SignInFlowStep.ENROLL_SECOND_FACTOR, flowToken, { field: 'code', message: 'The code is not correct.' }, {}, async (tx, flow) => {
         const enabled = await this.deps.mfa.enable(tx, flow.user, code, null, req.locale);
-        if (!enabled) {
-          this.deps.flows.failed(flow);
-          await tx.flush();
-          return ErrorCode.INVALID_CREDENTIALS;
-        }
-        codes = enabled;
-        this.deps.flows.used(flow);
-        return this.signIn({ ...req, em: tx }, flow.user, flow.credentialKind, { amr: [...flow.amr, 'otp', 'mfa'], secondFactor: true });
-      });
-      if (outcome === ErrorCode.INVALID_TOKEN) throw new AuthError(outcome, { field: 'flowToken', message: 'This sign-in has expired or is finished. Sign in again.' });
-      if (typeof outcome === 'string') throw new AuthError(outcome, { field: 'code', message: 'The code is not correct.' });
-      return outcome;
-    });
+        if (enabled) codes = enabled;
+        return enabled && ['otp', 'mfa'];
+      }),
+    );
     return { codes, signIn: signIn as AuthSuccess };
+  }
+
+  /**
+   * One attempt at a flow's step, in one transaction: the flow is locked (attempts on it take
+   * turns), `check` runs; a failure counts against the flow (void after the maximum) and is
+   * committed before it is answered; a success uses the flow up and signs in with the credential
+   * kind of the first step and its `amr` plus what `check` proved. Rate-limited per address.
+   */
+  private async attemptFlow(
+    req: SignInRequest,
+    facts: AuditFacts,
+    step: SignInFlowStep,
+    flowToken: string,
+    wrong: { field: string; message: string },
+    extra: Pick<Proof, 'trustDevice' | 'notifyNewDevice'>,
+    check: (tx: SignInRequest['em'], flow: SignInFlow) => Promise<string[] | null>,
+  ): Promise<AuthSuccess> {
+    await this.deps.rateLimits.consume('second_factor_ip', req.clientKey);
+    const outcome = await inTransaction(req.em, async (tx): Promise<AuthSuccess | ErrorCode> => {
+      const flow = await this.deps.flows.lock(tx, flowToken, step);
+      if (!flow) return ErrorCode.INVALID_TOKEN;
+      Object.assign(facts, { userId: flow.user.id, kind: flow.credentialKind, email: flow.user.email });
+      const proved = await check(tx, flow);
+      if (!proved) {
+        this.deps.flows.failed(flow);
+        await tx.flush();
+        return ErrorCode.INVALID_CREDENTIALS;
+      }
+      this.deps.flows.used(flow);
+      return this.signIn({ ...req, em: tx }, flow.user, flow.credentialKind, { amr: [...flow.amr, ...proved], secondFactor: true, ...extra });
+    });
+    if (outcome === ErrorCode.INVALID_TOKEN) throw new AuthError(outcome, { field: 'flowToken', message: FLOW_OVER });
+    if (typeof outcome === 'string') throw new AuthError(outcome, wrong);
+    return outcome;
   }
 
   /**
