@@ -18,9 +18,10 @@ import {
 import { adopt, credentialKinds, GOOD_PASSWORD, registerUser, uniqueEmail, whoAmI, type AuthSuccessFields } from '../../helpers/accounts';
 import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
+import { eventually } from '../../helpers/eventually';
 import { enableTotp } from '../../helpers/mfa';
 import { SoftAuthenticator } from '../../helpers/webauthn';
-import { settled, sql, startTestServer, type TestServer } from '../../helpers/test-server';
+import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
 const APP = 'https://app.example.com';
 const clock = new FakeClock();
@@ -123,9 +124,11 @@ describe.each(credentialKinds)('passkey sign-in for %s (SEC-58)', (kind) => {
     for (const bend of [{ origin: 'https://evil.example.com' }, { rpId: 'evil.example.com' }, { flags: 0x01 }, { counter: 0 }]) {
       expect(errorCode((await signInWith(authenticator, email, kind, bend)).response), JSON.stringify(bend)).toBe('PASSKEY_FAILED');
     }
-    await settled(server);
-    const flagged = await sql(server, `select 1 from auth_events where type = 'PASSKEY_POSSIBLY_CLONED' and user_id = (select id from users where email = ?)`, [email]);
-    expect(flagged).toHaveLength(1); // the counter going back, on the user's own trail
+    // The counter going back, on the user's own trail (audit entries are written just after the answer).
+    await eventually(async () => {
+      const flagged = await sql(server, `select 1 from auth_events where type = 'PASSKEY_POSSIBLY_CLONED' and user_id = (select id from users where email = ?)`, [email]);
+      expect(flagged).toHaveLength(1);
+    }, 3000);
     authenticator.counter = 100; // the genuine authenticator, its counter moved on: the control
     expect((await signInWith(authenticator, email, kind)).response.data?.finishPasskeySignIn?.__typename).toBe('AuthSuccess');
   });
