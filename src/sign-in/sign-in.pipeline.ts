@@ -7,7 +7,7 @@ import { canonicalEmail, parseEmail } from '../features/account/email';
 import type { AuditService } from '../features/audit/audit.service';
 import type { EmailSignInService } from '../features/email-sign-in/email-sign-in.service';
 import type { PasskeyService } from '../features/passkeys/passkeys.service';
-import type { DeviceTokens } from '../features/lockout/device-token';
+import { type DeviceTokens, newDeviceNonce } from '../features/lockout/device-token';
 import { isSecondFactorAmr, parseProof, type SecondFactorProof, type SecondFactorService } from '../features/mfa/second-factors.service';
 import { type MfaService, mustHaveSecondFactor } from '../features/mfa/mfa.service';
 import type { TrustedDeviceService } from '../features/mfa/trusted-devices.service';
@@ -341,8 +341,9 @@ export class SignInPipeline {
     if (caller.kind === 'user' && caller.sessionId) await this.deps.sessions.revokeSession(em, caller.sessionId, 'replaced_by_sign_in');
     const { session, token } = this.deps.sessions.createSession(em, user, kind, req.origin, proof);
     const known = this.ownDevice(req, user);
-    const device = this.deps.devices.issue(user.id, known?.nonce);
-    if (proof.trustDevice) await this.deps.trustedDevices.trust(em, user, this.deps.devices.read(device)!.nonce, req.origin);
+    const nonce = known?.nonce ?? newDeviceNonce();
+    const device = this.deps.devices.issue(user.id, nonce);
+    if (proof.trustDevice) await this.deps.trustedDevices.trust(em, user, nonce, req.origin);
     user.lastLoginAt = session.createdAt;
     const result = Object.assign(new AuthSuccess(), { user, session });
     if (kind === CredentialKind.JWT) {

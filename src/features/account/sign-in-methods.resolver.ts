@@ -1,6 +1,6 @@
 import { Ctx, Field, FieldResolver, ID, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context/context';
-import { Passkey, SocialAccount, User } from '../../db/entities';
+import { User } from '../../db/entities';
 
 export enum SignInMethodKind {
   PASSWORD = 'PASSWORD',
@@ -37,10 +37,11 @@ export class SignInMethodsResolver {
     const method = (m: SignInMethod) => Object.assign(new SignInMethod(), m);
     const methods: SignInMethod[] = [];
     if (user.passwordHash) methods.push(method({ kind: SignInMethodKind.PASSWORD, id: null, label: 'Password', createdAt: null, lastUsedAt: null }));
-    for (const p of await ctx.em.find(Passkey, { user: user.id }, { orderBy: { createdAt: 'asc' } })) {
+    // Oldest first, as socialAccounts lists them (passkeys lists newest first).
+    for (const p of (await ctx.services.passkeys.list(ctx.em, user.id)).reverse()) {
       methods.push(method({ kind: SignInMethodKind.PASSKEY, id: p.id, label: p.name, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt }));
     }
-    for (const s of await ctx.em.find(SocialAccount, { user: user.id }, { orderBy: { createdAt: 'asc' } })) {
+    for (const s of await ctx.services.socialAccounts.list(ctx.em, user.id)) {
       methods.push(method({ kind: SignInMethodKind.SOCIAL, id: s.id, label: s.provider, createdAt: s.createdAt, lastUsedAt: s.lastUsedAt }));
     }
     if (ctx.services.config.emailSignIn.enabled) methods.push(method({ kind: SignInMethodKind.EMAIL, id: null, label: user.email, createdAt: null, lastUsedAt: null }));

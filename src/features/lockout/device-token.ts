@@ -7,6 +7,11 @@ export const DEVICE_TOKEN_PREFIX = 'gthd_';
 /** How long a device stays known after its last sign-in. */
 export const DEVICE_TOKEN_LIFETIME_SECONDS = 180 * 24 * 60 * 60;
 
+/** A new device's own random id (128 bits). */
+export function newDeviceNonce(): string {
+  return randomBytes(16).toString('base64url');
+}
+
 export interface Device {
   /** The device's own random id: its failures are counted under it. */
   nonce: string;
@@ -28,7 +33,7 @@ export class DeviceTokens {
    * A device token for `userId`. A device that presented its own token keeps its nonce, so that
    * what is keyed on it (its failure count, its trust for the second step) stays with the device.
    */
-  issue(userId: string, nonce: string = randomBytes(16).toString('base64url')): string {
+  issue(userId: string, nonce: string = newDeviceNonce()): string {
     return `${DEVICE_TOKEN_PREFIX}${nonce}.${userId}.${this.sign(this.config.secretKeys[0]!, nonce, userId)}`;
   }
 

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context, UserContext } from '../../context/context';
-import { SecondFactor, SecondFactorKind, User } from '../../db/entities';
+import { SecondFactor, User } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
 import { AuthResult } from '../../graphql/auth-result';
 import { localeOf } from '../../mail/locale';
@@ -47,7 +47,7 @@ export class MfaResolver {
 
   @FieldResolver(() => [SecondFactor], { description: 'The second factors that are on (the authenticator app).' })
   secondFactors(@Root() user: User, @Ctx() ctx: Context): Promise<SecondFactor[]> {
-    return ctx.em.find(SecondFactor, { user: user.id, kind: SecondFactorKind.TOTP, confirmedAt: { $ne: null } });
+    return ctx.services.secondFactors.enabled(ctx.em, user.id);
   }
 
   @FieldResolver(() => Int, { description: 'Unused recovery codes.' })

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SecondFactorKind, type User } from '../../db/entities';
+import { type SecondFactor, SecondFactorKind, type User } from '../../db/entities';
 import { afterCommit } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
 import type { Mailer } from '../../mail/mailer';
@@ -31,6 +31,12 @@ export class SecondFactorService {
     private readonly limits: RateLimitService,
     private readonly mailer: Mailer,
   ) {}
+
+  /** The second factors that are on, for `me { secondFactors }`. */
+  async enabled(em: EntityManager, userId: string): Promise<SecondFactor[]> {
+    const totp = await this.totp.enabledFactor(em, userId);
+    return totp ? [totp] : [];
+  }
 
   /** Whether the user has a second factor (and so every sign-in has a second step). */
   hasSecondFactor(em: EntityManager, userId: string): Promise<boolean> {

@@ -23,12 +23,12 @@ export class TotpService {
 
   /** Whether the user has a confirmed authenticator. */
   async isEnabled(em: EntityManager, userId: string): Promise<boolean> {
-    return (await em.count(SecondFactor, { user: userId, kind: SecondFactorKind.TOTP, confirmedAt: { $ne: null } })) > 0;
+    return (await em.count(SecondFactor, confirmed(userId))) > 0;
   }
 
   /** The user's confirmed authenticator, if any. */
   enabledFactor(em: EntityManager, userId: string): Promise<SecondFactor | null> {
-    return em.findOne(SecondFactor, { user: userId, kind: SecondFactorKind.TOTP, confirmedAt: { $ne: null } });
+    return em.findOne(SecondFactor, confirmed(userId));
   }
 
   /**
@@ -91,4 +91,9 @@ export class TotpService {
     }
     return claimed === 1;
   }
+}
+
+/** The filter of a user's confirmed authenticator: a seed counts only once a code proved it. */
+function confirmed(userId: string) {
+  return { user: userId, kind: SecondFactorKind.TOTP, confirmedAt: { $ne: null } };
 }
