@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Config } from '../config';
-import { CredentialKind, SecondFactorKind, type SignInFlow, SignInFlowStep, type User } from '../db/entities';
+import { CredentialKind, SecondFactorKind, type SignInFlow, SignInFlowStep, User } from '../db/entities';
 import { afterCommit, inTransaction } from '../db/transaction';
 import { AuthError, ErrorCode } from '../errors';
 import { canonicalEmail, parseEmail } from '../features/account/email';
@@ -106,7 +106,7 @@ export class SignInPipeline {
     return this.audited('REGISTER', req, { kind, email: input.email }, async () => {
       await this.deps.rateLimits.consume('register_ip', req.clientKey);
       const account = await this.deps.registration.check(input);
-      if (account.passwordHash === null && this.deps.config.emailSignIn.enabled) {
+      if (account.passwordHash === null && (this.deps.config.emailSignIn.enabled || this.deps.emailSignIn.finishesAccounts)) {
         // No password: the account is finished by the mailed sign-in link, which proves the address.
         this.deps.background.run((em) => this.createByEmail({ ...req, em }, account));
         return pendingStep(PendingStepKind.VERIFY_EMAIL);
@@ -139,9 +139,13 @@ export class SignInPipeline {
    */
   emailLink(req: SignInRequest, token: string, kind: CredentialKind): Promise<SignInResult> {
     return this.audited('EMAIL_SIGN_IN', req, { kind, email: null, detail: 'link' }, async () => {
-      this.deps.emailSignIn.assertEnabled();
+      this.deps.emailSignIn.assertReachable();
       await this.deps.rateLimits.consume('sign_in_code_ip', req.clientKey);
-      return inTransaction(req.em, async (tx) => this.finish({ ...req, em: tx }, await this.deps.emailSignIn.byLink(tx, token), kind, ['email']));
+      return inTransaction(req.em, async (tx) => {
+        const user = await this.deps.emailSignIn.byLink(tx, token);
+        await this.deps.emailSignIn.assertMaySignIn(tx, user);
+        return this.finish({ ...req, em: tx }, user, kind, ['email']);
+      });
     });
   }
 
@@ -151,9 +155,10 @@ export class SignInPipeline {
    */
   emailCode(req: SignInRequest, email: string, code: string, kind: CredentialKind): Promise<SignInResult> {
     return this.audited('EMAIL_SIGN_IN', req, { kind, email, detail: 'code' }, async () => {
-      this.deps.emailSignIn.assertEnabled();
+      this.deps.emailSignIn.assertReachable();
       await this.deps.rateLimits.consume('sign_in_code_ip', req.clientKey);
       const user = await this.deps.emailSignIn.byCode(req.em, parseEmail(email), code);
+      await this.deps.emailSignIn.assertMaySignIn(req.em, user);
       return inTransaction(req.em, (tx) => this.finish({ ...req, em: tx }, user, kind, ['email']));
     });
   }
@@ -392,7 +397,12 @@ export class SignInPipeline {
         if (!(error instanceof UniqueConstraintViolationException)) throw error; // a racing registration won: the owner gets the link
       }
     }
-    await this.deps.emailSignIn.send(em.fork(), account.email, locale);
+    const fresh = em.fork();
+    if (!this.deps.emailSignIn.finishesAccounts) return this.deps.emailSignIn.send(fresh, account.email, locale);
+    // Email sign-in is off: only an account with no way in yet gets a link; another owner, the notice.
+    const user = await fresh.findOneOrFail(User, { email: account.email });
+    if (await this.deps.emailSignIn.needsFinishing(fresh, user)) await this.deps.emailSignIn.mail(fresh, user, locale);
+    else await this.deps.registration.taken(fresh, account.email, locale);
   }
 
   /** One audit entry per sign-in attempt, whatever its outcome. */

@@ -22,6 +22,10 @@ export async function removeUnlessLastWayIn(tx: EntityManager, userId: string, e
   const hasPassword = await lockWaysIn(tx, userId);
   await remove();
   if (hasPassword || emailSignIn) return;
-  const left = (await tx.count(SocialAccount, { user: userId })) + (await tx.count(Passkey, { user: userId }));
-  if (left === 0) throw new AuthError(ErrorCode.LAST_SIGN_IN_METHOD);
+  if (!(await holdsPasskeyOrProvider(tx, userId))) throw new AuthError(ErrorCode.LAST_SIGN_IN_METHOD);
+}
+
+/** Whether the user has a passkey or a social account: the ways in that an account holds besides its password. */
+export async function holdsPasskeyOrProvider(em: EntityManager, userId: string): Promise<boolean> {
+  return (await em.count(SocialAccount, { user: userId })) + (await em.count(Passkey, { user: userId })) > 0;
 }

@@ -6,6 +6,7 @@ import { EmailTokenPurpose, User } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
 import type { Mailer } from '../../mail/mailer';
 import type { EmailTokenService } from '../account-emails/email-token.service';
+import { holdsPasskeyOrProvider } from '../account/ways-in';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
 
 /**
@@ -13,10 +14,15 @@ import type { RateLimitService } from '../rate-limits/rate-limit.service';
  * mailbox is the first factor, as for a password reset, so the same rules hold: the request is
  * answered before the lookup, the link works once for 15 minutes, the code 3 tries for 10, and
  * a user with a second factor still gets the second step.
+ *
+ * With EMAIL_SIGN_IN_ENABLED off, links still finish accounts that have no way in yet: a
+ * registration without a password under EMAIL_VERIFICATION=mandatory with passkeys on is mailed
+ * one (a "finish your account" link), so that its owner can sign in and add a passkey. It proves
+ * no more than a password-reset mail, which such an account could ask for anyway.
  */
 export class EmailSignInService {
   constructor(
-    private readonly config: Pick<Config, 'emailSignIn'>,
+    private readonly config: Pick<Config, 'emailSignIn' | 'accountEmails' | 'webauthn'>,
     private readonly clock: Clock,
     private readonly tokens: EmailTokenService,
     private readonly mailer: Mailer,
@@ -25,7 +31,28 @@ export class EmailSignInService {
 
   /** FORBIDDEN unless EMAIL_SIGN_IN_ENABLED. */
   assertEnabled(): void {
-    if (!this.config.emailSignIn.enabled) throw new AuthError(ErrorCode.FORBIDDEN, { message: 'Signing in by email is turned off.' });
+    if (!this.config.emailSignIn.enabled) throw turnedOff();
+  }
+
+  /** Whether passwordless registrations are finished by a mailed link although email sign-in is off (see the class). */
+  get finishesAccounts(): boolean {
+    return !this.config.emailSignIn.enabled && this.config.webauthn.enabled && this.config.accountEmails.verification === 'mandatory';
+  }
+
+  /** FORBIDDEN before any token is read, unless email sign-in is on or finishes accounts. */
+  assertReachable(): void {
+    if (!this.config.emailSignIn.enabled && !this.finishesAccounts) throw turnedOff();
+  }
+
+  /** FORBIDDEN for a user whom a link may not sign in: with email sign-in off, one who has a way in of their own. */
+  async assertMaySignIn(em: EntityManager, user: User): Promise<void> {
+    if (this.config.emailSignIn.enabled) return;
+    if (user.passwordHash || (await holdsPasskeyOrProvider(em, user.id))) throw turnedOff();
+  }
+
+  /** Whether this user needs a "finish your account" link: no password, no passkey, no social account. */
+  async needsFinishing(em: EntityManager, user: User): Promise<boolean> {
+    return !user.passwordHash && !(await holdsPasskeyOrProvider(em, user.id));
   }
 
   /**
@@ -35,7 +62,12 @@ export class EmailSignInService {
    */
   async send(em: EntityManager, email: string, locale: string): Promise<void> {
     const user = (await em.findOne(User, { email })) ?? (this.config.emailSignIn.createsAccounts ? await this.createAccount(em, email) : null);
-    if (!user?.isActive) return;
+    if (user) await this.mail(em, user, locale);
+  }
+
+  /** Mails a link and a code to this user (the recipient's daily cap applies). */
+  async mail(em: EntityManager, user: User, locale: string): Promise<void> {
+    if (!user.isActive) return;
     if (!(await this.limits.allow('sign_in_mail_recipient', user.email))) return;
     const { linkTtlSeconds, codeTtlSeconds } = this.config.emailSignIn;
     const { token, code } = await this.tokens.issue(em, user, EmailTokenPurpose.SIGN_IN, user.email, linkTtlSeconds, codeTtlSeconds);
@@ -71,4 +103,8 @@ export class EmailSignInService {
     user.emailVerifiedAt ??= this.clock.now();
     return user;
   }
+}
+
+function turnedOff(): AuthError {
+  return new AuthError(ErrorCode.FORBIDDEN, { message: 'Signing in by email is turned off.' });
 }

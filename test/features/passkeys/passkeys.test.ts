@@ -14,14 +14,18 @@ import {
   LoginDocument,
   PasskeysDocument,
   RenamePasskeyDocument,
+  RequestSignInEmailDocument,
+  SignInWithEmailCodeDocument,
+  SignInWithEmailLinkDocument,
 } from '../../generated/graphql';
 import { adopt, credentialKinds, GOOD_PASSWORD, registerUser, uniqueEmail, whoAmI, type AuthSuccessFields } from '../../helpers/accounts';
 import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
 import { eventually } from '../../helpers/eventually';
+import { Mailbox } from '../../helpers/mailbox';
 import { enableTotp } from '../../helpers/mfa';
 import { SoftAuthenticator } from '../../helpers/webauthn';
-import { sql, startTestServer, type TestServer } from '../../helpers/test-server';
+import { settled, sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
 const APP = 'https://app.example.com';
 const clock = new FakeClock();
@@ -216,6 +220,62 @@ describe('an account with a passkey and no password', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('passwordless registration with EMAIL_VERIFICATION=mandatory and passkeys only', () => {
+  let mailbox: Mailbox;
+  let strict: TestServer;
+  beforeAll(async () => {
+    mailbox = await new Mailbox().start();
+    strict = await startTestServer({ clock, databaseUrl: server.databaseUrl, env: { FRONTEND_URL: APP, SMTP_URL: mailbox.url, EMAIL_VERIFICATION: 'mandatory' } });
+  });
+  afterAll(async () => {
+    await strict?.close();
+    await mailbox?.close();
+  });
+  const SIGN_IN_MAIL = /^Sign in to/;
+
+  it('is finished by the mailed link: it signs in once, proves the address, and the passkey added then is the way in', async () => {
+    const email = uniqueEmail('finish-by-link');
+    const client = new TestClient(strict.graphqlUrl);
+    expect((await client.request(RegisterDocument, { input: { email } })).data?.register).toMatchObject({ __typename: 'PendingStep', step: 'VERIFY_EMAIL' });
+    const mail = await mailbox.waitFor(email, SIGN_IN_MAIL);
+    const signedIn = (await client.request(SignInWithEmailLinkDocument, { token: mail.token! })).data?.signInWithEmailLink;
+    expect(signedIn).toMatchObject({ __typename: 'AuthSuccess', user: { email, emailVerified: true } });
+    const authenticator = new SoftAuthenticator('app.example.com', APP);
+    const options = (await client.request(BeginPasskeyRegistrationDocument)).data!.beginPasskeyRegistration as { challenge: string };
+    expect((await client.request(FinishPasskeyRegistrationDocument, { input: { response: authenticator.register(options) } })).data).toBeTruthy();
+    expect(errorCode(await new TestClient(strict.graphqlUrl).request(SignInWithEmailLinkDocument, { token: mail.token! }))).toBe('INVALID_TOKEN');
+    const started = (await new TestClient(strict.graphqlUrl).request(BeginPasskeySignInDocument, { email })).data!.beginPasskeySignIn;
+    const response = authenticator.assert(started.options as { challenge: string });
+    expect((await new TestClient(strict.graphqlUrl).request(FinishPasskeySignInDocument, { input: { flowToken: started.flowToken, response } })).data?.finishPasskeySignIn?.__typename).toBe('AuthSuccess');
+  });
+
+  it('registering again re-mails the link while the account has no way in; once it has one, its owner gets the notice instead', async () => {
+    const email = uniqueEmail('finish-again');
+    await new TestClient(strict.graphqlUrl).request(RegisterDocument, { input: { email } });
+    await mailbox.waitFor(email, SIGN_IN_MAIL);
+    await new TestClient(strict.graphqlUrl).request(RegisterDocument, { input: { email } });
+    const second = await mailbox.waitFor(email, SIGN_IN_MAIL, 2);
+    await sql(strict, "update users set password_hash = 'x' where email = ?", [email]); // now it has a way in
+    expect(errorCode(await new TestClient(strict.graphqlUrl).request(SignInWithEmailCodeDocument, { email, code: second.code! }))).toBe('FORBIDDEN');
+    await new TestClient(strict.graphqlUrl).request(RegisterDocument, { input: { email } });
+    await mailbox.waitFor(email, /^Someone tried to sign up/);
+    await settled(strict);
+    expect(mailbox.for(email).filter((m) => SIGN_IN_MAIL.test(m.subject))).toHaveLength(2);
+  });
+
+  it('does not turn email sign-in on: requestSignInEmail stays FORBIDDEN, and a link cannot sign in an account with a password', async () => {
+    const { email } = await registerUser(server, 'COOKIE');
+    expect(errorCode(await new TestClient(strict.graphqlUrl).request(RequestSignInEmailDocument, { email }))).toBe('FORBIDDEN');
+    const passwordless = uniqueEmail('finish-then-password');
+    await new TestClient(strict.graphqlUrl).request(RegisterDocument, { input: { email: passwordless } });
+    const mail = await mailbox.waitFor(passwordless, SIGN_IN_MAIL);
+    await sql(strict, "update users set password_hash = 'x' where email = ?", [passwordless]);
+    expect(errorCode(await new TestClient(strict.graphqlUrl).request(SignInWithEmailLinkDocument, { token: mail.token! }))).toBe('FORBIDDEN');
+    await sql(strict, 'update users set password_hash = null where email = ?', [passwordless]);
+    expect((await new TestClient(strict.graphqlUrl).request(SignInWithEmailLinkDocument, { token: mail.token! })).data?.signInWithEmailLink?.__typename).toBe('AuthSuccess');
   });
 });
 
