@@ -62,6 +62,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await apollo.stop();
       // Work started after answering (lookups, notices) finishes first, within bounds.
       await within(services.background.settled(), RELEASE_MS);
+      await within(services.audit.settled(), RELEASE_MS); // else they wait in the outbox for the next start
       services.revokedSessions.stop();
       services.credentialWatch.stop();
       services.audit.close(); // what it still holds stays in the outbox for the next start

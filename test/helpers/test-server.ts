@@ -91,12 +91,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
 /**
  * Waits until the server has finished everything it started after answering: background tasks
- * (lookups, notices) and the mail they sent. A negative mail assertion ("nothing was sent") is
+ * (lookups, notices), audit entries, and the mail they sent. A negative mail assertion ("nothing was sent") is
  * only meaningful after this, never after a sleep.
  */
 export async function settled(server: TestServer): Promise<void> {
-  const { background, outbox } = server.app.services;
+  const { background, outbox, audit } = server.app.services;
   await background.settled();
+  await audit.settled();
   await outbox.idle();
 }
 

@@ -41,6 +41,8 @@ export class AuditService {
   private readonly journal: AuditJournal<HeldEntry>;
   private readonly retry: NodeJS.Timeout;
   private draining: Promise<void> | null = null;
+  /** Entries on their way to the database (written just after the answer). */
+  private readonly writing = new Set<Promise<void>>();
 
   constructor(
     private readonly clock: Clock,
@@ -55,16 +57,23 @@ export class AuditService {
 
   record(entry: AuditEntry): void {
     const held: HeldEntry = { ...entry, id: randomUUID(), createdAt: this.clock.now().toISOString() };
-    setImmediate(() => {
-      this.write(held).catch((error: unknown) => {
+    const writing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.write(held))
+      .catch((error: unknown) => {
         try {
           this.journal.append(held);
           this.logger.warn({ err: error, type: entry.type }, 'audit entry held in the outbox until the database takes it');
         } catch (diskError) {
           this.logger.error({ err: diskError, cause: error, type: entry.type }, 'audit entry lost: neither the database nor the outbox took it');
         }
-      });
-    });
+      })
+      .finally(() => this.writing.delete(writing));
+    this.writing.add(writing);
+  }
+
+  /** Resolves once every entry recorded so far is written or held in the outbox (shutdown waits for it). */
+  async settled(): Promise<void> {
+    while (this.writing.size > 0) await Promise.all(this.writing);
   }
 
   /** Writes what the outbox holds (one drain at a time); resolves when this attempt is over. */

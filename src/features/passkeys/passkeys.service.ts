@@ -116,8 +116,9 @@ export class PasskeyService {
    */
   async beginSignIn(em: EntityManager, email: string | null): Promise<PasskeySignInStart> {
     this.assertEnabled();
-    const user = email ? await em.findOne(User, { email }) : null;
-    const passkeys = user?.isActive ? await em.find(Passkey, { user: user.id }) : [];
+    // One statement whether or not the address has an account or passkeys, so timing tells no more than the answer.
+    const passkeys = email ? await em.find(Passkey, { user: { email, isActive: true } }) : [];
+    const user = passkeys[0]?.user ?? null;
     const allowCredentials = email
       ? passkeys.length > 0
         ? passkeys.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransportFuture[] }))
@@ -125,7 +126,7 @@ export class PasskeyService {
       : [];
     const options = await generateAuthenticationOptions({ rpID: this.config.webauthn.rpId, allowCredentials, userVerification: 'required' });
     const flowToken = createOpaqueToken(PASSKEY_FLOW_PREFIX);
-    await this.storeChallenge(em, options.challenge, WebAuthnCeremony.SIGN_IN, passkeys.length > 0 ? user : null, hashToken(flowToken));
+    await this.storeChallenge(em, options.challenge, WebAuthnCeremony.SIGN_IN, user, hashToken(flowToken));
     return { flowToken, options: options as unknown as Record<string, unknown> };
   }
 

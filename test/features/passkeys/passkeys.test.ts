@@ -193,6 +193,20 @@ describe('beginPasskeySignIn', () => {
     const discoverable = (await anonymous().request(BeginPasskeySignInDocument, {})).data!.beginPasskeySignIn.options as Record<string, any>;
     expect(discoverable.allowCredentials ?? []).toEqual([]);
   });
+
+  it('sends the same statements for an address with passkeys, one without, and one with no account (SEC-16)', async () => {
+    const { email: withPasskey } = await userWithPasskey();
+    const { email: without } = await registerUser(server, 'COOKIE');
+    const statements = async (email: string) => {
+      await settled(server);
+      const before = server.queries();
+      await anonymous().request(BeginPasskeySignInDocument, { email });
+      return server.queries() - before;
+    };
+    const counts = [await statements(withPasskey), await statements(without), await statements(uniqueEmail('nobody'))];
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(new Set(counts).size).toBe(1);
+  });
 });
 
 describe('an account with a passkey and no password', () => {
