@@ -194,7 +194,7 @@ describe('beginPasskeySignIn', () => {
     expect(discoverable.allowCredentials ?? []).toEqual([]);
   });
 
-  it('sends the same statements for an address with passkeys, one without, and one with no account (SEC-16)', async () => {
+  it('sends the same statements for an address with passkeys, one without, and one with no account (SEC-58)', async () => {
     const { email: withPasskey } = await userWithPasskey();
     const { email: without } = await registerUser(server, 'COOKIE');
     const statements = async (email: string) => {
