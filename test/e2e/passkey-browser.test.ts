@@ -28,6 +28,7 @@ beforeAll(async () => {
   page = createServer((req, res) => {
     if (req.url === '/webauthn.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(browserJs);
     res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><script src="/webauthn.js"></script></head><body>
+      <label>Email <input name="email" autocomplete="username webauthn"></label>
       <script>
         const api = ${JSON.stringify(server.graphqlUrl.replace('127.0.0.1', 'localhost'))};
         window.gql = async (query, variables) => {
@@ -95,6 +96,40 @@ describe.skipIf(!available)('a passkey in headless Chromium (SEC-58)', () => {
       const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
       expect(credentials).toHaveLength(1);
       expect(credentials[0]).toMatchObject({ isResidentCredential: true, rpId: 'localhost' });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('signs in through conditional UI: the autofill request made on page load is answered by the passkey (no email typed)', async () => {
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext();
+      const tab = await context.newPage();
+      const cdp = await context.newCDPSession(tab);
+      await cdp.send('WebAuthn.enable');
+      await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      });
+      await tab.goto(frontend);
+      const email = uniqueEmail('autofill');
+      const result = await inPage(tab, async (address) => {
+        const { gql } = globalThis as unknown as { gql: (q: string, v?: object) => Promise<any> };
+        const { startRegistration, startAuthentication, browserSupportsWebAuthnAutofill } = (globalThis as unknown as { SimpleWebAuthnBrowser: any }).SimpleWebAuthnBrowser;
+        await gql('mutation($e: String!) { register(input: { email: $e }) { __typename } }', { e: address });
+        const creation = (await gql('mutation { beginPasskeyRegistration }')).beginPasskeyRegistration;
+        await gql('mutation($r: JSONObject!) { finishPasskeyRegistration(input: { response: $r }) { id } }', { r: await startRegistration({ optionsJSON: creation }) });
+        await gql('mutation { logout }');
+        const autofill = await browserSupportsWebAuthnAutofill();
+        // What a sign-in page does on load: a discoverable request with mediation "conditional".
+        const start = (await gql('mutation { beginPasskeySignIn { flowToken options } }')).beginPasskeySignIn;
+        const asserted = await startAuthentication({ optionsJSON: start.options, useBrowserAutofill: true });
+        const signIn = (await gql('mutation($t: String!, $r: JSONObject!) { finishPasskeySignIn(input: { flowToken: $t, response: $r }) { __typename } }', { t: start.flowToken, r: asserted })).finishPasskeySignIn;
+        return { autofill, signIn, me: (await gql('{ me { email } }')).me };
+      }, email);
+      expect(result.autofill).toBe(true);
+      expect(result.signIn).toEqual({ __typename: 'AuthSuccess' });
+      expect(result.me).toEqual({ email });
     } finally {
       await browser.close();
     }
