@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { GraphQLSchema } from 'graphql';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createContextBuilder } from './context/build-context';
@@ -19,10 +20,15 @@ export interface AppOptions {
   orm: MikroORM;
   clock?: Clock;
   logger?: Logger;
+  /** An app's own type-graphql resolvers, served beside Gatehouse's (the library). */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  resolvers?: readonly Function[];
 }
 
 export interface App {
   services: Services;
+  /** The executable schema served (Gatehouse's resolvers and the app's). */
+  schema: GraphQLSchema;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(port?: number, host?: string): Promise<number>;
   /**
@@ -47,7 +53,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const services = createServices(config, options.clock ?? systemClock, logger, orm);
   await services.notifications.start();
-  const schema = await buildGatehouseSchema();
+  const schema = await buildGatehouseSchema(options.resolvers);
   const limits = operationLimits(config);
   const apollo = await createApolloServer(config, logger, schema, limits);
   const buildContext = createContextBuilder(orm, services);
@@ -56,6 +62,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   return {
     services,
+    schema,
     listen: (port = config.port, host = config.host) => http.listen(port, host),
     close: async (drainMs = DRAIN_MS) => {
       await http.close(drainMs);

@@ -77,6 +77,8 @@ export interface Config {
   emailSignIn: { enabled: boolean; linkTtlSeconds: number; codeTtlSeconds: number; createsAccounts: boolean };
   /** Passkeys (WebAuthn): the relying party, and the exact origins a ceremony may come from. */
   webauthn: { enabled: boolean; rpId: string; rpName: string; origins: readonly string[] };
+  /** The roles a user may hold (every account has `user`), and the access-token claim that lists them. */
+  roles: { names: readonly string[]; jwtClaim: string };
   logLevel: string;
 }
 

@@ -77,6 +77,9 @@ const MIN_SECRET_LENGTH = 32;
 // Apollo Sandbox runs in an iframe from these origins; allowed only in development.
 const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com'];
 
+/** Claims an access token already carries; the roles claim may not take their place. */
+const OWN_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'amr', 'acr', 'typ'];
+
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const seconds = z.coerce.number().int().positive();
 const path = z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /reset-password');
@@ -173,8 +176,20 @@ const schema = z.object({
   HIBP_FAIL_CLOSED: bool.default(false),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('gatehouse'),
+  ROLES: list.pipe(z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'each role must be a lower-case name such as admin'))).default(['user', 'admin']),
+  JWT_ROLES_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_:/.-]{0,99}$/)
+    .refine((claim) => !OWN_CLAIMS.includes(claim), `must not be one of ${OWN_CLAIMS.join(', ')}`)
+    .default('roles'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
+
+/**
+ * The name of a setting, as an environment variable: the library takes the same settings as an
+ * object, so a typo is a type error.
+ */
+export type SettingName = keyof z.input<typeof schema> | `RATE_LIMIT_${Uppercase<RateLimitName>}` | `OIDC_${string}`;
 
 /** Parses the environment into a Config, generating development secrets under the data dir. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -290,6 +305,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       codeTtlSeconds: e.EMAIL_SIGN_IN_CODE_TTL_SECONDS,
       createsAccounts: e.EMAIL_SIGN_IN_CREATES_ACCOUNTS,
     },
+    roles: { names: [...new Set(['user', ...e.ROLES])], jwtClaim: e.JWT_ROLES_CLAIM },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
   });
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { type App, createApp, GRAPHQL_PATH } from './app';
+import { GRAPHQL_PATH } from './app';
 import { loadConfig } from './config';
-import { type Database, openDatabase } from './db/database';
+import { createGatehouse, type Gatehouse } from './library/gatehouse';
 import { createLogger, type Logger } from './logger';
 import { exitWithStartupFailure } from './startup/report';
 import { listenStartupError } from './startup/startup-error';
@@ -14,14 +14,17 @@ import { loadDotEnv } from './startup/dotenv';
  */
 const SHUTDOWN_TIMEOUT_MS = 12_000;
 
-/** Process entry: config → database (embedded or DATABASE_URL) → migrate → listen. */
+/**
+ * Process entry: config from the environment → Gatehouse (database, embedded or DATABASE_URL, and
+ * migrations) → listen. The server is the library's first user: an app with no resolvers of its own.
+ */
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config);
   // Signals are ours from the first moment: a SIGTERM during start-up must not kill the process
   // with its database half-opened; it stops as soon as there is something to stop.
-  const running: { app?: App; database?: Database } = {};
+  const running: { gatehouse?: Gatehouse } = {};
   let stopping = false;
   let started = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -37,13 +40,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 
-  running.database = await openDatabase(config, logger);
+  const gatehouse = (running.gatehouse = await createGatehouse({ config, logger }));
   if (stopping) return stop(running, logger);
-  const app = (running.app = await createApp({ config, orm: running.database.orm, logger }));
-  if (stopping) return stop(running, logger);
-  const port = await app.listen().catch(async (error: unknown) => {
-    await app.close(0);
-    await running.database?.close();
+  const port = await gatehouse.listen().catch(async (error: unknown) => {
+    await gatehouse.close();
     throw listenStartupError(error, config.host, config.port) ?? error;
   });
 
@@ -51,16 +51,15 @@ async function main(): Promise<void> {
   if (stopping) return stop(running, logger);
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info(
-    { url: `http://${shown}:${port}${GRAPHQL_PATH}`, database: running.database.description, env: config.env },
-    `Gatehouse listening on http://${shown}:${port}${GRAPHQL_PATH} using ${running.database.description}`,
+    { url: `http://${shown}:${port}${GRAPHQL_PATH}`, database: gatehouse.databaseDescription, env: config.env },
+    `Gatehouse listening on http://${shown}:${port}${GRAPHQL_PATH} using ${gatehouse.databaseDescription}`,
   );
 }
 
 /** Closes what is running, in order (requests, then the database), and exits. */
-async function stop(running: { app?: App; database?: Database }, logger: Logger): Promise<void> {
+async function stop(running: { gatehouse?: Gatehouse }, logger: Logger): Promise<void> {
   try {
-    await running.app?.close();
-    await running.database?.close();
+    await running.gatehouse?.close();
     logger.info('stopped');
     process.exit(0);
   } catch (error) {

@@ -9,6 +9,7 @@ import { PasswordHasher } from './crypto/password';
 import { DatabaseNotifications } from './db/notifications';
 import { PasswordScreening } from './features/account/password-screening';
 import { AuditService } from './features/audit/audit.service';
+import { RolesService } from './features/roles/roles.service';
 import { SecurityEventBus } from './features/audit/security-event-bus';
 import { AccountDeletionService } from './features/account-deletion/account-deletion.service';
 import { EmailTokenService } from './features/account-emails/email-token.service';
@@ -91,6 +92,8 @@ export interface Services {
   emailSignIn: EmailSignInService;
   passkeys: PasskeyService;
   audit: AuditService;
+  /** Users' roles (`@Authorized('admin')`), from the configured set. */
+  roles: RolesService;
   /** Live security events for subscriptions, from the database's announcements. */
   securityEvents: SecurityEventBus;
   /** Credentials of long-lived connections, checked again on every change and every second. */
@@ -190,6 +193,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     emailSignIn,
     passkeys,
     audit,
+    roles: new RolesService(config, audit),
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),
   };

@@ -78,11 +78,11 @@ export class AccessTokenSigner {
     this.signingKid = [...this.verificationKeys.keys()][0]!;
   }
 
-  /** A new access token for session `sid` of user `sub`. */
-  sign(sub: string, sid: string, now: Date, assurance?: Assurance): SignedAccessToken {
+  /** A new access token for session `sid` of user `sub`; `extra` claims (roles) never replace ours. */
+  sign(sub: string, sid: string, now: Date, assurance?: Assurance, extra: Record<string, unknown> = {}): SignedAccessToken {
     const iat = Math.floor(now.getTime() / 1000);
     const exp = iat + this.config.accessTokenTtlSeconds;
-    const token = jwt.sign({ sub, sid, iat, exp, ...assurance }, this.signingKey, {
+    const token = jwt.sign({ ...extra, sub, sid, iat, exp, ...assurance }, this.signingKey, {
       algorithm: this.algorithm,
       keyid: this.signingKid,
       issuer: this.config.issuer,

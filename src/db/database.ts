@@ -6,7 +6,7 @@ import { databaseStartupError } from '../startup/startup-error';
 import { lockDataDir } from './data-dir-lock';
 import { clusterDirFor, startEmbeddedPostgres } from './embedded';
 import { loadMigrations, migrateUp } from './migrate';
-import { createOrmOptions, type OrmExtras } from './mikro-orm.config';
+import { type AppSchema, createOrmOptions, type OrmExtras } from './mikro-orm.config';
 import { within } from '../within';
 
 const CLOSE_MS = 1_000;
@@ -22,16 +22,15 @@ export interface Database {
  * Opens the database the config names, or starts the embedded one under the data dir, and
  * brings its schema up to date. Nothing else in the server knows which of the two it got.
  */
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+export async function openDatabase(config: Config, logger: Logger, app: AppSchema = {}): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbedded(config, logger);
   const url = config.databaseUrl ?? embedded!.url;
   try {
     // Migrations may run long (an index on a big table): on a pool of their own, without the
     // statement timeouts, but a connection is still made within seconds or refused.
-    const migrator = await connectOrm(url, logger, { connectTimeout: true });
-    const applied = await migrateUp(migrator).finally(() => migrator.close(true));
+    const applied = await migrate(url, logger, app);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-    const orm = await connectOrm(url, logger, { timeouts: true });
+    const orm = await connectOrm(url, logger, { timeouts: true, app });
     return {
       orm,
       description: embedded ? `embedded PostgreSQL in ${embedded.dir}` : redactUrl(url),
@@ -61,9 +60,23 @@ async function startEmbedded(config: Config, logger: Logger): Promise<{ url: str
   }
 }
 
-/** A MikroORM instance on `url` that knows the committed migrations. */
-export async function connectOrm(url: string, logger?: Logger, extras?: OrmExtras): Promise<MikroORM> {
-  return MikroORM.init(createOrmOptions(url, await loadMigrations(), logger, extras));
+/** A MikroORM instance on `url` that knows the committed migrations (or, for `appMigrator`, the app's). */
+export async function connectOrm(url: string, logger?: Logger, extras: OrmExtras = {}): Promise<MikroORM> {
+  const appPath = extras.appMigrator ? extras.app?.migrations?.path : undefined;
+  return MikroORM.init(createOrmOptions(url, await loadMigrations(appPath), logger, extras));
+}
+
+/**
+ * Applies Gatehouse's pending migrations, then the app's (each on a pool of its own, recorded in
+ * its own table); returns the names applied.
+ */
+export async function migrate(url: string, logger: Logger, app: AppSchema = {}): Promise<string[]> {
+  const applied: string[] = [];
+  for (const appMigrator of app.migrations ? [false, true] : [false]) {
+    const migrator = await connectOrm(url, logger, { connectTimeout: true, app, appMigrator });
+    applied.push(...(await migrateUp(migrator).finally(() => migrator.close(true))));
+  }
+  return applied;
 }
 
 function redactUrl(url: string): string {

@@ -17,6 +17,20 @@ export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
  */
 export const DATABASE_TIMEOUTS_MS = { statement: 5_000, lock: 3_000, connect: 3_000, acquire: 3_000, read: 6_000 } as const;
 
+/** An app's own part of the database (the library): its entities, and its migrations kept apart from ours. */
+export interface AppSchema {
+  /** MikroORM entities of the app; they may reference Gatehouse's (`User`). */
+  entities?: EntityClass[];
+  /** The folder of the app's migrations, applied after Gatehouse's and recorded in `tableName`. */
+  migrations?: { path: string; tableName?: string };
+}
+
+/** The table that records an app's migrations, apart from Gatehouse's `mikro_orm_migrations`. */
+export const APP_MIGRATIONS_TABLE = 'app_migrations';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type EntityClass = Function;
+
 export interface OrmExtras {
   /** An observer of every statement sent (the tests count them); the statement is sent unchanged. */
   onQuery?: (sql: string) => void;
@@ -24,27 +38,32 @@ export interface OrmExtras {
   timeouts?: boolean;
   /** Only the connect and acquire bounds (migrations: long statements, but no hang on a dead host). */
   connectTimeout?: boolean;
+  /** The app's entities beside ours, and (for its own migrator) its migrations. */
+  app?: AppSchema;
+  /** Build the migrator of the app's migrations instead of Gatehouse's. */
+  appMigrator?: boolean;
 }
 
 /** MikroORM options shared by the server, the CLI and the tests. */
 export function createOrmOptions(clientUrl: string, migrationsList?: MigrationObject[], logger?: Logger, extras: OrmExtras = {}): Options {
-  const { onQuery, timeouts, connectTimeout } = extras;
+  const { onQuery, timeouts, connectTimeout, app, appMigrator } = extras;
+  const appMigrations = app?.migrations;
   const t = DATABASE_TIMEOUTS_MS;
   return defineConfig({
     clientUrl,
     ...(onQuery ? { onQuery: (sql: string) => (onQuery(sql), sql) } : {}),
-    entities,
+    entities: [...entities, ...(app?.entities ?? [])],
     extensions: [Migrator],
     // Entities name their column types explicitly, so no metadata scan of source files is needed.
     discovery: { disableDynamicFileAccess: true },
     migrations: {
-      path: MIGRATIONS_DIR,
-      pathTs: MIGRATIONS_DIR,
-      tableName: 'mikro_orm_migrations',
+      path: appMigrator && appMigrations ? appMigrations.path : MIGRATIONS_DIR,
+      pathTs: appMigrator && appMigrations ? appMigrations.path : MIGRATIONS_DIR,
+      tableName: appMigrator ? (appMigrations?.tableName ?? APP_MIGRATIONS_TABLE) : 'mikro_orm_migrations',
       transactional: true,
       allOrNothing: true,
       snapshot: true,
-      snapshotName: '.snapshot-gatehouse',
+      snapshotName: appMigrator ? '.snapshot-app' : '.snapshot-gatehouse',
       emit: 'ts',
       migrationsList,
     },

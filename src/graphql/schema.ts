@@ -57,10 +57,18 @@ const NO_TOPICS = {
   },
 };
 
-/** Builds the executable schema; also what `npm run schema` prints into schema.graphql. */
-export function buildGatehouseSchema(): Promise<GraphQLSchema> {
+/** Gatehouse's own resolvers, for an app that builds its schema itself. */
+export const gatehouseResolvers: NonEmptyArray<Function> = resolvers;
+
+/**
+ * Builds the executable schema: Gatehouse's resolvers and an app's own (`appResolvers`, the
+ * library), with one auth checker for all. Without app resolvers, what `npm run schema` prints
+ * into schema.graphql.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export function buildGatehouseSchema(appResolvers: readonly Function[] = []): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers,
+    resolvers: [...resolvers, ...appResolvers],
     authChecker,
     authMode: 'error',
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],

@@ -1,10 +1,11 @@
 import type { WebsocketHandler } from '@fastify/websocket';
-import { getOperationAST, GraphQLError, type GraphQLSchema, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
+import { getOperationAST, GraphQLError, type GraphQLSchema, OperationTypeNode, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import type { Config } from '../config';
 import type { ContextBuilder } from '../context/build-context';
 import type { AuthenticatedCaller, Context } from '../context/context';
 import { NO_EFFECTS, type RequestInfo } from '../context/request-info';
+import { tokenMayRun } from '../graphql/plugins/credential-gate';
 import { createFormatError } from '../errors';
 import { clientAddressKey } from '../features/rate-limits/client-address';
 import type { Logger } from '../logger';
@@ -65,6 +66,7 @@ export function graphqlWebSocket(options: WebSocketOptions): WebsocketHandler {
       // Basic would verify a password (argon2) at every re-check of a long-lived socket: refused;
       // a socket holds a session, a JWT or an API token.
       if (caller.method === 'BASIC') return false;
+      if (caller.apiToken && !tokenMayRun(caller.apiToken.scopes, OperationTypeNode.SUBSCRIPTION)) return false;
       const { socket } = ctx.extra;
       if (!perUser.take(caller.userView.id, config.webSockets.maxPerUser)) {
         socket.close(CLOSE.TOO_MANY, 'Too many connections');

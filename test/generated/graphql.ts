@@ -6,6 +6,8 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** What an API token may do. */
 export type ApiTokenScope =
+  /** Only `POST /oauth/introspect` (RFC 7662): for a service that checks the credentials its callers present. */
+  | 'INTROSPECT'
   /** Queries. */
   | 'READ'
   /** Mutations. */
@@ -48,6 +50,8 @@ export type CreateApiTokenInput = {
   expiresAt?: string | null | undefined;
   /** A name to recognise the token by, e.g. "CI deploys". */
   name: string;
+  /** Roles besides user that the token may act with, of those you hold; none by default. */
+  roles?: Array<string> | null | undefined;
   /** Defaults to [READ, WRITE]. */
   scopes?: Array<ApiTokenScope> | null | undefined;
 };

@@ -6,6 +6,8 @@ import { User } from './user.entity';
 export enum ApiTokenScope {
   READ = 'READ',
   WRITE = 'WRITE',
+  /** For a service that asks `POST /oauth/introspect` about other credentials; no GraphQL at all. */
+  INTROSPECT = 'INTROSPECT',
 }
 
 registerEnumType(ApiTokenScope, {
@@ -14,6 +16,7 @@ registerEnumType(ApiTokenScope, {
   valuesConfig: {
     READ: { description: 'Queries.' },
     WRITE: { description: 'Mutations.' },
+    INTROSPECT: { description: 'Only `POST /oauth/introspect` (RFC 7662): for a service that checks the credentials its callers present.' },
   },
 });
 
@@ -46,6 +49,11 @@ export class ApiToken {
   @Property({ type: ArrayType, columnType: 'text[]' })
   @Field(() => [ApiTokenScope])
   scopes!: ApiTokenScope[];
+
+  /** Roles besides `user` the token may act with, of those its user holds at each request. */
+  @Property({ type: ArrayType, columnType: 'text[]', default: '{}' })
+  @Field(() => [String], { description: 'Roles besides user that the token may act with, while its user holds them.' })
+  roles: string[] & Opt = [];
 
   @Property({ type: 'timestamptz' })
   @Field(() => Date)

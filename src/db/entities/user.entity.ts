@@ -1,4 +1,4 @@
-import { Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Field, ID, ObjectType } from 'type-graphql';
 
@@ -29,6 +29,14 @@ export class User {
 
   @Property({ type: 'boolean', default: true })
   isActive: boolean & Opt = true;
+
+  /**
+   * What the user may do beyond being signed in (`@Authorized('admin')`): names from ROLES; every
+   * account has `user`. Changed only by operators (the library's `setRoles`, later the admin API).
+   */
+  @Property({ type: ArrayType, columnType: 'text[]', default: '{user}' })
+  @Field(() => [String])
+  roles: string[] & Opt = ['user'];
 
   /** Set by an operator (SQL today, the admin API later): this user must have a second factor, whatever MFA says. */
   @Property({ type: 'boolean', default: false })

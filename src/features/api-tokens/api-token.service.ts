@@ -9,6 +9,7 @@ import type { DatabaseNotifications } from '../../db/notifications';
 import { RowCache, unlessRevoked } from '../../db/row-cache';
 import { AuthError, ErrorCode } from '../../errors';
 import { parseLabel } from '../account/text';
+import { BASE_ROLE } from '../roles/roles';
 
 /** Prefix of personal API tokens, so secret scanners can recognise a leaked one. */
 export const API_TOKEN_PREFIX = 'gthp_';
@@ -20,12 +21,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const API_TOKEN_CHANGED_CHANNEL = 'gatehouse_api_token_changed';
 
 /** An API token's row as the caller cache holds it: what a request needs of it, no entity. */
-type CachedApiToken = Pick<ApiToken, 'id' | 'scopes' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'> & { userId: string };
+type CachedApiToken = Pick<ApiToken, 'id' | 'scopes' | 'roles' | 'expiresAt' | 'lastUsedAt' | 'revokedAt'> & { userId: string };
 
 export interface NewApiToken {
   name: string;
   expiresAt?: Date | null;
   scopes?: ApiTokenScope[] | null;
+  /** Roles besides `user` the token may act with; each must be one the user holds now. */
+  roles?: string[] | null;
 }
 
 /** Personal API tokens: what DRF's Token should have been. */
@@ -45,9 +48,10 @@ export class ApiTokenService {
   /**
    * Creates a token for `user`; returns it with its plaintext, which is never stored or shown
    * again. Lifetimes are bounded: the default applies when none is given, and no token outlives
-   * the configured maximum.
+   * the configured maximum. Its roles are among `heldRoles`: those the creating caller acts with
+   * (a token cannot make a token with more roles than its own).
    */
-  async create(em: EntityManager, user: User, input: NewApiToken): Promise<{ apiToken: ApiToken; token: string }> {
+  async create(em: EntityManager, user: User, input: NewApiToken, heldRoles: readonly string[] = user.roles): Promise<{ apiToken: ApiToken; token: string }> {
     const now = this.clock.now();
     const name = parseLabel(input.name, MAX_NAME_LENGTH);
     if (name === null) {
@@ -64,6 +68,11 @@ export class ApiTokenService {
     const scopes = [...new Set(input.scopes ?? [ApiTokenScope.READ, ApiTokenScope.WRITE])];
     if (scopes.length === 0) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'scopes', message: 'Give the token at least one scope.' });
 
+    const roles = [...new Set(input.roles ?? [])].filter((role) => role !== BASE_ROLE);
+    if (!roles.every((role) => heldRoles.includes(role))) {
+      throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'roles', message: 'A token can only have roles that you hold.' });
+    }
+
     const token = createOpaqueToken(API_TOKEN_PREFIX);
     const apiToken = em.create(ApiToken, {
       user,
@@ -71,6 +80,7 @@ export class ApiTokenService {
       prefix: token.slice(0, DISPLAY_PREFIX_LENGTH),
       tokenHash: hashToken(token),
       scopes,
+      roles,
       createdAt: now,
       expiresAt,
     });
@@ -129,6 +139,6 @@ export class ApiTokenService {
 }
 
 function cachedApiToken(row: ApiToken): CachedApiToken {
-  const { id, scopes, expiresAt, lastUsedAt, revokedAt } = row;
-  return { id, userId: row.user.id, scopes, expiresAt, lastUsedAt, revokedAt };
+  const { id, scopes, roles, expiresAt, lastUsedAt, revokedAt } = row;
+  return { id, userId: row.user.id, scopes, roles, expiresAt, lastUsedAt, revokedAt };
 }

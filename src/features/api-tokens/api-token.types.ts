@@ -12,6 +12,9 @@ export class CreateApiTokenInput {
   @Field(() => [ApiTokenScope], { nullable: true, description: 'Defaults to [READ, WRITE].' })
   scopes?: ApiTokenScope[] | null;
 
+  @Field(() => [String], { nullable: true, description: 'Roles besides user that the token may act with, of those you hold; none by default.' })
+  roles?: string[] | null;
+
   @Field(() => String, { nullable: true, description: 'Needed unless the caller signed in within the last few minutes.' })
   currentPassword?: string | null;
 }

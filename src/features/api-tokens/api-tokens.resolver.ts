@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { UserContext } from '../../context/context';
 import { AuthError, ErrorCode } from '../../errors';
 import { isUuid } from '../credentials/credential-id';
+import { rolesOf } from '../roles/roles';
 import { CreateApiTokenInput, CreatedApiToken } from './api-token.types';
 
 @Resolver()
@@ -13,7 +14,7 @@ export class ApiTokensResolver {
     @Ctx() ctx: UserContext,
   ): Promise<CreatedApiToken> {
     await ctx.services.reauthentication.requireRecent(ctx.em, ctx.caller, input.currentPassword);
-    return ctx.services.apiTokens.create(ctx.em, ctx.caller.user, input);
+    return ctx.services.apiTokens.create(ctx.em, ctx.caller.user, input, rolesOf(ctx.caller));
   }
 
   @Authorized()

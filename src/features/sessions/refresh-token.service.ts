@@ -20,7 +20,7 @@ export interface IssuedTokens {
 /** JWT sessions: a refresh-token family per session, rotated on every use. */
 export class RefreshTokenService {
   constructor(
-    private readonly config: Pick<Config, 'jwt'>,
+    private readonly config: Pick<Config, 'jwt' | 'roles'>,
     private readonly clock: Clock,
     private readonly signer: AccessTokenSigner,
     private readonly sessions: SessionService,
@@ -29,7 +29,7 @@ export class RefreshTokenService {
   /** The first access and refresh tokens of a new JWT session; the caller flushes. */
   issue(em: EntityManager, session: Session): IssuedTokens {
     const refreshToken = this.addRefreshToken(em, session);
-    return { session, access: this.signer.sign(session.user.id, session.id, this.clock.now(), assuranceOf(session)), refreshToken };
+    return { session, access: this.accessToken(session, this.clock.now()), refreshToken };
   }
 
   /**
@@ -65,10 +65,15 @@ export class RefreshTokenService {
       // The grace window runs from when the rotation commits, not from when the request came in
       // (which, during a database stall, can be long before).
       await tx.nativeUpdate(RefreshToken, { tokenHash }, { usedAt: this.clock.now() });
-      return { session, access: this.signer.sign(session.user.id, session.id, now, assuranceOf(session)), refreshToken };
+      return { session, access: this.accessToken(session, now), refreshToken };
     });
     if (typeof outcome === 'string') throw new AuthError(outcome);
     return outcome;
+  }
+
+  /** An access token of the session: its assurance, and the user's roles now (JWT_ROLES_CLAIM), for services that verify it themselves. */
+  private accessToken(session: Session, now: Date) {
+    return this.signer.sign(session.user.id, session.id, now, assuranceOf(session), { [this.config.roles.jwtClaim]: [...session.user.roles] });
   }
 
   private addRefreshToken(em: EntityManager, session: Session): string {

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type OperationDefinitionNode } from 'graphql';
+import { Kind, type OperationDefinitionNode, type OperationTypeNode } from 'graphql';
 import type { Context } from '../../context/context';
 import { ApiTokenScope } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
@@ -38,7 +38,8 @@ const SIGN_IN_FIELDS = new Set([
  * Enforces, before any resolver runs, what the credential allows:
  * - fail closed: a presented credential that failed (invalid, expired, revoked, inactive user)
  *   answers UNAUTHENTICATED with HTTP 401, never proceeds as anonymous (SEC-44);
- * - API token scopes: a token without WRITE cannot run mutations.
+ * - API token scopes: a token without WRITE cannot run mutations, and one with neither READ
+ *   nor WRITE (an INTROSPECT token, for `POST /oauth/introspect`) no operation at all.
  */
 export function credentialGatePlugin(): ApolloServerPlugin<Context> {
   return {
@@ -50,13 +51,17 @@ export function credentialGatePlugin(): ApolloServerPlugin<Context> {
           if (caller.kind === 'rejected' && !onlySignInFields(operation)) {
             throw new AuthError(ErrorCode.UNAUTHENTICATED, { message: 'The credential sent with this request is not valid.' });
           }
-          if (caller.kind === 'user' && caller.apiToken && operation.operation === 'mutation' && !caller.apiToken.scopes.includes(ApiTokenScope.WRITE)) {
-            throw new AuthError(ErrorCode.INSUFFICIENT_SCOPE);
-          }
+          if (caller.kind === 'user' && caller.apiToken && !tokenMayRun(caller.apiToken.scopes, operation.operation)) throw new AuthError(ErrorCode.INSUFFICIENT_SCOPE);
         },
       };
     },
   };
+}
+
+/** Whether an API token with these scopes may run an operation of this kind (over HTTP or a socket). */
+export function tokenMayRun(scopes: readonly ApiTokenScope[], kind: OperationTypeNode): boolean {
+  if (kind === 'mutation') return scopes.includes(ApiTokenScope.WRITE);
+  return scopes.includes(ApiTokenScope.READ) || scopes.includes(ApiTokenScope.WRITE);
 }
 
 function onlySignInFields(operation: OperationDefinitionNode): boolean {

@@ -1,0 +1,18 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/** Roles: what a user may do beyond being signed in, and the roles an API token may act with. */
+export class Migration20261201160157 extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`alter table "users" add column "roles" text[] not null default '{user}';`);
+
+    this.addSql(`alter table "api_tokens" add column "roles" text[] not null default '{}';`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "api_tokens" drop column "roles";`);
+
+    this.addSql(`alter table "users" drop column "roles";`);
+  }
+
+}

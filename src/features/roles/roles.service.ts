@@ -1,0 +1,45 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../../config';
+import { User } from '../../db/entities';
+import { inTransaction } from '../../db/transaction';
+import { AuthError, ErrorCode } from '../../errors';
+import type { AuditService } from '../audit/audit.service';
+import { BASE_ROLE } from './roles';
+
+/**
+ * Roles of users, from the configured set (ROLES). A change is seen at once by every live
+ * credential on every instance: callers read roles from the user's row, which this instance
+ * evicts as it writes and the others on the row's NOTIFY. Access tokens verified by other
+ * services carry the roles they were issued with until they expire (ACCESS_TOKEN_TTL_SECONDS);
+ * token introspection answers with the roles of now.
+ */
+export class RolesService {
+  constructor(
+    private readonly config: Pick<Config, 'roles'>,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The configured roles a value names: BAD_USER_INPUT for an unknown one; `user` always included. */
+  parse(roles: readonly string[], field = 'roles'): string[] {
+    const unknown = roles.filter((role) => !this.config.roles.names.includes(role));
+    if (unknown.length > 0) {
+      throw new AuthError(ErrorCode.BAD_USER_INPUT, { field, message: `Choose roles from: ${this.config.roles.names.join(', ')}.` });
+    }
+    return [...new Set([BASE_ROLE, ...roles])];
+  }
+
+  /** Sets a user's roles (`user` is always kept), audited on their trail with the roles before and after. */
+  async set(em: EntityManager, userId: string, roles: readonly string[], actorId: string | null = null): Promise<User> {
+    const wanted = this.parse(roles);
+    const { user, before } = await inTransaction(em, async (tx) => {
+      const found = await tx.findOne(User, { id: userId });
+      if (!found) throw new AuthError(ErrorCode.NOT_FOUND);
+      const previous = found.roles;
+      found.roles = wanted;
+      await tx.flush();
+      return { user: found, before: previous };
+    });
+    this.audit.record({ type: 'ROLES_CHANGED', success: true, userId, detail: `${before.join(',')} -> ${wanted.join(',')}${actorId ? ` by ${actorId}` : ''}` });
+    return user;
+  }
+}

@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { GraphQLSchema } from 'graphql';
+import type { NonEmptyArray } from 'type-graphql';
+import { type App, createApp } from '../app';
+import type { Clock } from '../clock';
+import { type Config, type Env, loadConfig, type SettingName } from '../config';
+import { authChecker } from '../context/auth-checker';
+import { type Database, openDatabase } from '../db/database';
+import type { AppSchema, EntityClass } from '../db/mikro-orm.config';
+import { gatehouseResolvers } from '../graphql/schema';
+import { createLogger, type Logger } from '../logger';
+import type { Services } from '../services';
+
+/** Gatehouse's settings as an object: the names and values of its environment variables. */
+export type GatehouseSettings = Partial<Record<SettingName, string | number | boolean | readonly string[] | undefined>>;
+
+export interface GatehouseOptions {
+  /**
+   * The settings, as the server reads them from its environment (`DATABASE_URL`, `SECRET_KEY`,
+   * `ROLES`, …). Nothing is read from `process.env` unless you pass it: `{ ...process.env, … }`.
+   */
+  settings?: GatehouseSettings;
+  /** A configuration already parsed (the standalone server's, from its environment); wins over `settings`. */
+  config?: Config;
+  /** The app's own type-graphql resolvers, served beside Gatehouse's under one auth checker. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  resolvers?: readonly Function[];
+  /** The app's MikroORM entities (they may reference `User`); `ctx.em` serves them. */
+  entities?: EntityClass[];
+  /** The app's migrations folder: applied after Gatehouse's at start, recorded in their own table. */
+  migrations?: { path: string; tableName?: string };
+  clock?: Clock;
+  logger?: Logger;
+  /** Where relative paths (the data dir) resolve from; the current folder by default. */
+  cwd?: string;
+}
+
+/** A running Gatehouse inside an app: everything the app composes its server from. */
+export interface Gatehouse {
+  config: Config;
+  /** Where the data lives, for a start-up banner (never a password). */
+  databaseDescription: string;
+  /** The ORM: Gatehouse's entities and the app's, on the database the settings name (embedded by default). */
+  orm: MikroORM;
+  services: Services;
+  /** The schema served: Gatehouse's types and resolvers with the app's. */
+  schema: GraphQLSchema;
+  /** Gatehouse's own resolvers and its auth checker, for an app that builds a schema itself. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  resolvers: NonEmptyArray<Function>;
+  authChecker: typeof authChecker;
+  /** Serves GraphQL (with the app's resolvers), JWKS, the redirect flow, introspection and health; resolves with the port. */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Stops serving (bounded), then closes the database (and the embedded PostgreSQL). */
+  close(): Promise<void>;
+}
+
+/**
+ * Gatehouse as a library: opens the database the settings name (the embedded PostgreSQL unless
+ * DATABASE_URL), applies Gatehouse's migrations and then the app's, and prepares the server
+ * with the app's resolvers and entities. The standalone server (`main.ts`) is one such app.
+ */
+export async function createGatehouse(options: GatehouseOptions = {}): Promise<Gatehouse> {
+  const config = options.config ?? loadConfig(toEnv(options.settings ?? {}), options.cwd);
+  const logger = options.logger ?? createLogger(config);
+  const appSchema: AppSchema = { entities: options.entities, migrations: options.migrations };
+  const database: Database = await openDatabase(config, logger, appSchema);
+  let app: App;
+  try {
+    app = await createApp({ config, orm: database.orm, clock: options.clock, logger, resolvers: options.resolvers });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return {
+    config,
+    databaseDescription: database.description,
+    orm: database.orm,
+    services: app.services,
+    schema: app.schema,
+    resolvers: gatehouseResolvers,
+    authChecker,
+    listen: (port, host) => app.listen(port, host),
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+function toEnv(settings: GatehouseSettings): Env {
+  const env: Env = {};
+  for (const [name, value] of Object.entries(settings)) {
+    if (value === undefined) continue;
+    env[name] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return env;
+}
