@@ -3,7 +3,7 @@
  * an app that serves its own resolvers and entities beside Gatehouse's. README, "Gatehouse in
  * your own API".
  */
-export { createGatehouse, type Gatehouse, type GatehouseOptions, type GatehouseSettings } from './library/gatehouse';
+export { appMigrationConfig, createGatehouse, type Gatehouse, type GatehouseOptions, type GatehouseSettings } from './library/gatehouse';
 export { requireRole, requireUser, isUserContext } from './library/guards';
 export { authChecker } from './context/auth-checker';
 export { buildGatehouseSchema, gatehouseResolvers } from './graphql/schema';

@@ -193,7 +193,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     emailSignIn,
     passkeys,
     audit,
-    roles: new RolesService(config, audit),
+    roles: new RolesService(config, securityState, audit),
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),
   };

@@ -62,14 +62,18 @@ export function createOrmOptions(clientUrl: string, migrationsList?: MigrationOb
       tableName: appMigrator ? (appMigrations?.tableName ?? APP_MIGRATIONS_TABLE) : 'mikro_orm_migrations',
       transactional: true,
       allOrNothing: true,
-      snapshot: true,
-      snapshotName: appMigrator ? '.snapshot-app' : '.snapshot-gatehouse',
+      // An app's migrations diff against the live database (Gatehouse's tables migrated first), not
+      // a snapshot: a snapshot would go stale as Gatehouse's own tables change, and the next app
+      // migration would carry Gatehouse's changes.
+      snapshot: !appMigrator,
+      snapshotName: '.snapshot-gatehouse',
       emit: 'ts',
       migrationsList,
     },
     pool: { min: 0, max: 10 },
-    // Owned by rate-limiter-flexible (created by a migration): never part of the entity diff.
-    schemaGenerator: { skipTables: ['rate_limits'] },
+    // rate_limits is owned by rate-limiter-flexible (created by a migration): never part of the
+    // entity diff. Gatehouse's and an app's migration tables are each their own migrator's.
+    schemaGenerator: { skipTables: ['rate_limits', 'mikro_orm_migrations', appMigrations?.tableName ?? APP_MIGRATIONS_TABLE] },
     // Our own logger records what matters; ORM debug output could contain bound parameters.
     debug: false,
     logger: (message) => logger?.debug({ orm: message }, 'mikro-orm'),

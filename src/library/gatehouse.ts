@@ -7,7 +7,8 @@ import type { Clock } from '../clock';
 import { type Config, type Env, loadConfig, type SettingName } from '../config';
 import { authChecker } from '../context/auth-checker';
 import { type Database, openDatabase } from '../db/database';
-import type { AppSchema, EntityClass } from '../db/mikro-orm.config';
+import { type AppSchema, createOrmOptions, type EntityClass } from '../db/mikro-orm.config';
+import type { Options } from '@mikro-orm/postgresql';
 import { gatehouseResolvers } from '../graphql/schema';
 import { createLogger, type Logger } from '../logger';
 import type { Services } from '../services';
@@ -96,4 +97,13 @@ function toEnv(settings: GatehouseSettings): Env {
     env[name] = Array.isArray(value) ? value.join(',') : String(value);
   }
   return env;
+}
+
+/**
+ * MikroORM options for the app's own migrations, for its `mikro-orm.config.ts`: Gatehouse's
+ * entities and the app's, the app's migrations folder and table. Run Gatehouse's migrations first
+ * (start the app once), then `mikro-orm migration:create`: the diff holds only the app's tables.
+ */
+export function appMigrationConfig(databaseUrl: string, app: Required<Pick<AppSchema, 'migrations'>> & AppSchema): Options {
+  return createOrmOptions(databaseUrl, undefined, undefined, { app, appMigrator: true });
 }

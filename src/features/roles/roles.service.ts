@@ -4,6 +4,7 @@ import { User } from '../../db/entities';
 import { inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
+import type { SecurityStateService } from '../security-state/security-state.service';
 import { BASE_ROLE } from './roles';
 
 /**
@@ -16,6 +17,7 @@ import { BASE_ROLE } from './roles';
 export class RolesService {
   constructor(
     private readonly config: Pick<Config, 'roles'>,
+    private readonly securityState: SecurityStateService,
     private readonly audit: AuditService,
   ) {}
 
@@ -28,7 +30,10 @@ export class RolesService {
     return [...new Set([BASE_ROLE, ...roles])];
   }
 
-  /** Sets a user's roles (`user` is always kept), audited on their trail with the roles before and after. */
+  /**
+   * Sets a user's roles (`user` is always kept): a security state change (SEC-60) in one
+   * transaction, audited on their trail with the roles before and after.
+   */
   async set(em: EntityManager, userId: string, roles: readonly string[], actorId: string | null = null): Promise<User> {
     const wanted = this.parse(roles);
     const { user, before } = await inTransaction(em, async (tx) => {
@@ -37,6 +42,7 @@ export class RolesService {
       const previous = found.roles;
       found.roles = wanted;
       await tx.flush();
+      await this.securityState.changed(tx, userId, 'ROLES_CHANGED'); // SEC-60: mailed links are void
       return { user: found, before: previous };
     });
     this.audit.record({ type: 'ROLES_CHANGED', success: true, userId, detail: `${before.join(',')} -> ${wanted.join(',')}${actorId ? ` by ${actorId}` : ''}` });

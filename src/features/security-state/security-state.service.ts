@@ -6,7 +6,7 @@ import type { TrustedDeviceService } from '../mfa/trusted-devices.service';
 import type { SessionService } from '../sessions/session.service';
 
 /** A change to what proves an account's identity. Each ends what its rule says (README table). */
-export type SecurityChange = 'PASSWORD_RESET' | 'PASSWORD_CHANGED' | 'EMAIL_CHANGED' | 'SECOND_FACTOR_ENABLED' | 'SECOND_FACTOR_DISABLED';
+export type SecurityChange = 'PASSWORD_RESET' | 'PASSWORD_CHANGED' | 'EMAIL_CHANGED' | 'SECOND_FACTOR_ENABLED' | 'SECOND_FACTOR_DISABLED' | 'ROLES_CHANGED';
 
 interface Rule {
   /** `all`: every session and JWT family; `others`: all but the one that made the change. */
@@ -45,6 +45,9 @@ export class SecurityStateService {
       // family created before it); and whoever turned a factor off elsewhere is signed out.
       SECOND_FACTOR_ENABLED: { sessions: 'others', apiTokens: false, trustedDevices: true },
       SECOND_FACTOR_DISABLED: { sessions: 'others', apiTokens: false, trustedDevices: true },
+      // Live credentials read roles from the user's row, so they act with the new roles at once;
+      // nothing needs to end but the mailed links, as for every change.
+      ROLES_CHANGED: { sessions: 'none', apiTokens: false, trustedDevices: false },
     };
   }
 
