@@ -7,7 +7,7 @@ import type { RequestInfo, ResponseEffects } from './request-info';
 export type AuthMethod = 'COOKIE' | 'SESSION_TOKEN' | 'JWT' | 'API_TOKEN' | 'BASIC' | 'PROXY';
 
 /** What a request needs of its API token. */
-export type CallerApiToken = Pick<ApiToken, 'id' | 'scopes' | 'roles'>;
+export type CallerApiToken = Pick<ApiToken, 'id' | 'scopes' | 'roles' | 'expiresAt'>;
 
 /** A caller's user as a strategy found it. */
 export interface FoundUser {

@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
 import { type ContextBuilder, describeCaller } from '../context/build-context';
 import type { Context } from '../context/context';
-import { ErrorCode, errorMessages, httpStatusOf } from '../errors';
+import { NO_EFFECTS, type RequestInfo } from '../context/request-info';
+import { AuthError, ErrorCode, errorMessages, httpStatusOf } from '../errors';
+import { assertMayIntrospect, introspectionOf } from '../features/introspection/introspection';
 import type { RedirectFlow } from '../features/social-login/redirect-flow';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
@@ -21,6 +23,9 @@ import { securityHeaders } from './security-headers';
 import { graphqlWebSocket, type WebSocketOptions } from './websocket';
 
 export const GRAPHQL_PATH = '/graphql';
+export const INTROSPECTION_PATH = '/oauth/introspect';
+/** Far more than any credential of ours (a JWT is under 1 KB). */
+const MAX_TOKEN_LENGTH = 4096;
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const HEALTH_TIMEOUT_MS = 2_000;
 /** After the drain deadline, how long a 503 has to reach its client before its connection is cut. */
@@ -94,6 +99,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   // Public keys for other services that verify our access tokens.
   app.get('/.well-known/jwks.json', async (_request, reply) => reply.header('Cache-Control', 'public, max-age=300').send(services.accessTokens.jwks()));
 
+  await app.register(introspectionRoute(options));
+
   const graphql = fastifyApolloHandler(apollo, {
     context: async (request, reply) => {
       const context = await buildContext(requestInfoOf(request), effectsOf(reply));
@@ -138,6 +145,50 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       clearTimeout(cutOff);
       clearTimeout(cutAll);
     },
+  };
+}
+
+/**
+ * `POST /oauth/introspect` (RFC 7662): the token in a form body (or JSON), the client authenticated
+ * by an API token with the INTROSPECT scope. In a scope of its own, so form bodies are parsed
+ * here only (the GraphQL endpoint keeps refusing them).
+ */
+function introspectionRoute({ buildContext, services }: HttpServerOptions) {
+  return async (scope: FastifyInstance) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+    scope.post(INTROSPECTION_PATH, async (request, reply) => {
+      try {
+        assertMayIntrospect((await buildContext(requestInfoOf(request), effectsOf(reply))).caller);
+        const token = (request.body as Record<string, unknown> | undefined)?.token;
+        if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+          return sendError(reply, ErrorCode.BAD_REQUEST, 'Send the token to check as `token`.');
+        }
+        const subject = await buildContext(bearerOnly(requestInfoOf(request), token), NO_EFFECTS);
+        return reply.header('Cache-Control', 'no-store').send(introspectionOf(subject.caller, services.config));
+      } catch (error) {
+        if (!(error instanceof AuthError)) throw error;
+        if (error.code === ErrorCode.UNAUTHENTICATED) reply.header('WWW-Authenticate', 'Bearer');
+        return sendError(reply, error.code);
+      }
+    });
+  };
+}
+
+/** A request that carries only `token` as its bearer credential, checked passively (no activity recorded). */
+function bearerOnly(request: RequestInfo, token: string): RequestInfo {
+  return {
+    method: request.method,
+    path: request.path,
+    clientAddress: request.clientAddress,
+    peerAddress: request.peerAddress,
+    secure: request.secure,
+    passive: true,
+    header: (name) => (name === 'authorization' ? `Bearer ${token}` : undefined),
+    cookie: () => undefined,
+    signedCookie: () => undefined,
+    query: () => undefined,
   };
 }
 
