@@ -23,6 +23,8 @@ export interface AppOptions {
   /** An app's own type-graphql resolvers, served beside Gatehouse's (the library). */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   resolvers?: readonly Function[];
+  /** Turns the built schema into the one served: a schema-first app merges its own types and resolvers here. */
+  extendSchema?: (schema: GraphQLSchema) => GraphQLSchema;
 }
 
 export interface App {
@@ -53,7 +55,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const services = createServices(config, options.clock ?? systemClock, logger, orm);
   await services.notifications.start();
-  const schema = await buildGatehouseSchema(options.resolvers);
+  const built = await buildGatehouseSchema(options.resolvers);
+  const schema = options.extendSchema ? options.extendSchema(built) : built;
   const limits = operationLimits(config);
   const apollo = await createApolloServer(config, logger, schema, limits);
   const buildContext = createContextBuilder(orm, services);

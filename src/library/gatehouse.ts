@@ -27,6 +27,13 @@ export interface GatehouseOptions {
   /** The app's own type-graphql resolvers, served beside Gatehouse's under one auth checker. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   resolvers?: readonly Function[];
+  /**
+   * For schema-first apps (plain Apollo resolvers, graphql-tools): receives Gatehouse's executable
+   * schema (with the type-graphql resolvers, if any) and returns the one to serve, e.g.
+   * `(schema) => mergeSchemas({ schemas: [schema], typeDefs, resolvers })`; resolvers guard
+   * themselves with `requireUser(ctx)` and `requireRole(ctx, 'admin')`.
+   */
+  extendSchema?: (schema: GraphQLSchema) => GraphQLSchema;
   /** The app's MikroORM entities (they may reference `User`); `ctx.em` serves them. */
   entities?: EntityClass[];
   /** The app's migrations folder: applied after Gatehouse's at start, recorded in their own table. */
@@ -69,7 +76,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   const database: Database = await openDatabase(config, logger, appSchema);
   let app: App;
   try {
-    app = await createApp({ config, orm: database.orm, clock: options.clock, logger, resolvers: options.resolvers });
+    app = await createApp({ config, orm: database.orm, clock: options.clock, logger, resolvers: options.resolvers, extendSchema: options.extendSchema });
   } catch (error) {
     await database.close();
     throw error;
