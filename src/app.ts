@@ -8,7 +8,7 @@ import { createRedirectFlow } from './features/social-login/redirect-flow';
 import { createApolloServer } from './graphql/apollo';
 import { operationLimits } from './graphql/plugins/operation-limits';
 import { buildGatehouseSchema } from './graphql/schema';
-import { createHttpServer, GRAPHQL_PATH } from './http/server';
+import { createHttpServer, GRAPHQL_PATH, type HttpServer } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { createServices, type Services } from './services';
 import { within } from './within';
@@ -31,6 +31,8 @@ export interface App {
   services: Services;
   /** The executable schema served (Gatehouse's resolvers and the app's). */
   schema: GraphQLSchema;
+  /** The HTTP server's Fastify instance (an app's own routes go here before `listen`), and their GraphQL context. */
+  http: Pick<HttpServer, 'fastify' | 'contextOf'>;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(port?: number, host?: string): Promise<number>;
   /**
@@ -66,6 +68,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     services,
     schema,
+    http: { fastify: http.fastify, contextOf: http.contextOf },
     listen: (port = config.port, host = config.host) => http.listen(port, host),
     close: async (drainMs = DRAIN_MS) => {
       await http.close(drainMs);

@@ -11,11 +11,13 @@ import type { Config } from '../config';
 import { type ContextBuilder, describeCaller } from '../context/build-context';
 import type { Context } from '../context/context';
 import { NO_EFFECTS, type RequestInfo } from '../context/request-info';
+import { isUnavailable } from '../db/unavailable';
 import { AuthError, ErrorCode, errorMessages, httpStatusOf } from '../errors';
 import { assertMayIntrospect, introspectionOf } from '../features/introspection/introspection';
 import type { RedirectFlow } from '../features/social-login/redirect-flow';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
+import { csrfSafe } from './app-routes';
 import { cookieSigner } from './cookie-signer';
 import { effectsOf, requestInfoOf, sendOutcome } from './fastify-adapter';
 import { requestLog } from './request-log';
@@ -43,7 +45,16 @@ export interface HttpServerOptions {
   redirectFlow: RedirectFlow;
 }
 
+export type { FastifyInstance, FastifyReply, FastifyRequest };
+
 export interface HttpServer {
+  /** The Fastify instance: an app adds its own routes to it before `listen`. */
+  fastify: FastifyInstance;
+  /**
+   * The GraphQL context of a request to an app's own route: the caller resolved exactly as for
+   * GraphQL, the session cookie counting only on CSRF-safe requests (see `csrfSafe`).
+   */
+  contextOf(request: FastifyRequest, reply: FastifyReply): Promise<Context>;
   listen(port: number, host: string): Promise<number>;
   /** Stops accepting; requests still unanswered after `drainMs` get 503; resolves once all are done. */
   close(drainMs: number): Promise<void>;
@@ -121,13 +132,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   app.setNotFoundHandler((_request, reply) => sendError(reply, ErrorCode.ROUTE_NOT_FOUND));
   app.setErrorHandler((error: FastifyError, _request, reply) => {
+    // An app route's guard (requireUser, requireRole) or a stalled database: our codes, as statuses.
+    if (error instanceof AuthError) return sendAuthError(reply, error);
+    if (isUnavailable(error)) return sendError(reply, ErrorCode.SERVICE_UNAVAILABLE);
     const code = httpErrorCode(error);
     if (code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ err: error }, 'unhandled HTTP error');
     return sendError(reply, code, code === ErrorCode.BAD_REQUEST && isJsonError(error) ? 'The request body is not valid JSON.' : undefined);
   });
-  await app.ready();
-
   return {
+    fastify: app,
+    contextOf: (request, reply) => buildContext(csrfSafe(requestInfoOf(request)), effectsOf(reply)),
     listen: async (port, host) => {
       await app.listen({ port, host });
       return (app.server.address() as AddressInfo).port;
@@ -200,6 +214,18 @@ function isGraphqlPath(url: string): boolean {
 /** TRUST_PROXY as Fastify takes it: a hop count becomes "the nearest n hops", as proxy-addr reads it. */
 function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
   return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
+/** Outcome codes answer 200 in GraphQL; over plain HTTP they need a status of their own. */
+const REST_STATUS: Partial<Record<ErrorCode, number>> = { FORBIDDEN: 403, NOT_FOUND: 404, INVALID_CREDENTIALS: 401 };
+
+/** An AuthError raised in an app's own route: its code, message and field, under a fitting status. */
+function sendAuthError(reply: FastifyReply, error: AuthError): FastifyReply {
+  const graphqlStatus = httpStatusOf(error.code);
+  const status = graphqlStatus !== 200 ? graphqlStatus : (REST_STATUS[error.code] ?? 400);
+  if (status === 401) reply.header('WWW-Authenticate', 'Bearer realm="gatehouse"');
+  const extensions = { code: error.code, ...(error.field ? { field: error.field } : {}) };
+  return reply.code(status).send({ errors: [{ message: error.message, extensions }] });
 }
 
 function sendError(reply: FastifyReply, code: ErrorCode, message?: string): FastifyReply {

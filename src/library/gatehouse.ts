@@ -10,6 +10,7 @@ import { type Database, openDatabase } from '../db/database';
 import { type AppSchema, createOrmOptions, type EntityClass } from '../db/mikro-orm.config';
 import type { Options } from '@mikro-orm/postgresql';
 import { gatehouseResolvers } from '../graphql/schema';
+import type { HttpServer } from '../http/server';
 import { createLogger, type Logger } from '../logger';
 import type { Services } from '../services';
 
@@ -58,6 +59,17 @@ export interface Gatehouse {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   resolvers: NonEmptyArray<Function>;
   authChecker: typeof authChecker;
+  /**
+   * The HTTP server (Fastify): add the app's own routes before `listen`, e.g. a REST endpoint or a
+   * webhook receiver, beside GraphQL, JWKS, the redirect flow, introspection and health.
+   */
+  fastify: HttpServer['fastify'];
+  /**
+   * The context of a request to such a route, as a resolver would get it: `requireUser(await
+   * gatehouse.contextOf(request, reply))`. The session cookie counts on POST, PUT, PATCH and
+   * DELETE only with a CSRF-safe request (a JSON body, or an `x-requested-with` header).
+   */
+  contextOf: HttpServer['contextOf'];
   /** Serves GraphQL (with the app's resolvers), JWKS, the redirect flow, introspection and health; resolves with the port. */
   listen(port?: number, host?: string): Promise<number>;
   /** Stops serving (bounded), then closes the database (and the embedded PostgreSQL). */
@@ -89,6 +101,8 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     schema: app.schema,
     resolvers: gatehouseResolvers,
     authChecker,
+    fastify: app.http.fastify,
+    contextOf: app.http.contextOf,
     listen: (port, host) => app.listen(port, host),
     close: async () => {
       await app.close();
