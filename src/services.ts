@@ -10,6 +10,7 @@ import { DatabaseNotifications } from './db/notifications';
 import { PasswordScreening } from './features/account/password-screening';
 import { AuditService } from './features/audit/audit.service';
 import { RolesService } from './features/roles/roles.service';
+import { ProfileService } from './features/account/profile.service';
 import { SecurityEventBus } from './features/audit/security-event-bus';
 import { AccountDeletionService } from './features/account-deletion/account-deletion.service';
 import { EmailTokenService } from './features/account-emails/email-token.service';
@@ -92,6 +93,8 @@ export interface Services {
   emailSignIn: EmailSignInService;
   passkeys: PasskeyService;
   audit: AuditService;
+  /** The user's own editable fields (`updateMe`). */
+  profile: ProfileService;
   /** Users' roles (`@Authorized('admin')`), from the configured set. */
   roles: RolesService;
   /** Live security events for subscriptions, from the database's announcements. */
@@ -193,6 +196,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     emailSignIn,
     passkeys,
     audit,
+    profile: new ProfileService(),
     roles: new RolesService(config, securityState, audit),
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),

@@ -9,6 +9,11 @@ export interface Recipient {
   locale: string;
 }
 
+/** A mail to a known user: in their chosen language (`updateMe(locale)`), else the request's. */
+export function recipient(user: { email: string; locale: string | null }, requestLocale: string): Recipient {
+  return { email: user.email, locale: user.locale ?? requestLocale };
+}
+
 /**
  * One method per message. Links are built only from FRONTEND_URL and the configured paths, never
  * from anything in the request (no reset poisoning through Host or X-Forwarded-Host, SEC-24).

@@ -11,7 +11,7 @@ import { type DeviceTokens, newDeviceNonce } from '../features/lockout/device-to
 import { isSecondFactorAmr, parseProof, type SecondFactorProof, type SecondFactorService } from '../features/mfa/second-factors.service';
 import { type MfaService, mustHaveSecondFactor } from '../features/mfa/mfa.service';
 import type { TrustedDeviceService } from '../features/mfa/trusted-devices.service';
-import type { Mailer } from '../mail/mailer';
+import { type Mailer, recipient } from '../mail/mailer';
 import type { EmailVerificationService } from '../features/email-verification/email-verification.service';
 import type { RateLimitService } from '../features/rate-limits/rate-limit.service';
 import type { CheckedAccount, NewAccount, RegistrationService } from '../features/registration/registration.service';
@@ -358,7 +358,7 @@ export class SignInPipeline {
     await em.flush();
     if (kind === CredentialKind.SESSION_TOKEN) result.sessionToken = token!;
     if (kind !== CredentialKind.COOKIE) result.deviceToken = device;
-    if (proof.notifyNewDevice && !known) afterCommit(em, () => this.deps.mailer.newDeviceSignIn({ email: user.email, locale: req.locale }, session.createdAt, req.origin.ipAddress, req.origin.userAgent));
+    if (proof.notifyNewDevice && !known) afterCommit(em, () => this.deps.mailer.newDeviceSignIn(recipient(user, req.locale), session.createdAt, req.origin.ipAddress, req.origin.userAgent));
     // Cookies name the session, so they are handed out once it is committed.
     afterCommit(em, () => {
       if (kind === CredentialKind.COOKIE) req.setSessionCookie(token!, session.expiresAt);

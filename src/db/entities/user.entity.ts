@@ -27,6 +27,11 @@ export class User {
   @Field(() => String, { nullable: true })
   displayName: string | null = null;
 
+  /** The language of mails to this user (a shipped locale); null: each request's Accept-Language. */
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'The language of mails to you (en, de); null: your browser’s, each time.' })
+  locale: string | null = null;
+
   @Property({ type: 'boolean', default: true })
   isActive: boolean & Opt = true;
 

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthenticatedCaller } from '../../context/context';
 import { User } from '../../db/entities';
 import { inTransaction } from '../../db/transaction';
-import type { Mailer } from '../../mail/mailer';
+import { type Mailer, recipient } from '../../mail/mailer';
 import type { ReauthenticationService } from '../reauthentication/reauthentication.service';
 import type { SessionService } from '../sessions/session.service';
 
@@ -22,11 +22,12 @@ export class AccountDeletionService {
    */
   async deleteAccount(em: EntityManager, caller: AuthenticatedCaller, password: string | null, locale: string): Promise<void> {
     await this.reauthentication.requireRecent(em, caller, password);
-    const { id, email } = caller.user;
+    const { id } = caller.user;
+    const to = recipient(caller.user, locale); // read before the row goes
     await inTransaction(em, async (tx) => {
       await this.sessions.revokeAllSessions(tx, id, 'account_deleted');
       await tx.nativeDelete(User, { id });
     });
-    this.mailer.accountDeleted({ email, locale });
+    this.mailer.accountDeleted(to);
   }
 }

@@ -5,7 +5,7 @@ import type { Config } from '../../config';
 import { EmailTokenPurpose, User } from '../../db/entities';
 import { inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
-import type { Mailer } from '../../mail/mailer';
+import { type Mailer, recipient } from '../../mail/mailer';
 import type { EmailTokenService } from '../account-emails/email-token.service';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
 import type { SecurityStateService } from '../security-state/security-state.service';
@@ -33,8 +33,8 @@ export class EmailChangeService {
       return;
     }
     const { token } = await this.tokens.issue(em, user, EmailTokenPurpose.CHANGE_EMAIL, newEmail, this.config.accountEmails.emailChangeTokenTtlSeconds);
-    this.mailer.confirmEmailChange({ email: newEmail, locale }, token);
-    this.mailer.emailChangeRequested({ email: user.email, locale }, newEmail);
+    this.mailer.confirmEmailChange({ email: newEmail, locale: user.locale ?? locale }, token);
+    this.mailer.emailChangeRequested(recipient(user, locale), newEmail);
   }
 
   /**
@@ -59,7 +59,7 @@ export class EmailChangeService {
       await this.securityState.changed(tx, user.id, 'EMAIL_CHANGED');
       return user;
     });
-    this.mailer.emailChanged({ email: previous, locale }, user.email);
+    this.mailer.emailChanged({ email: previous, locale: user.locale ?? locale }, user.email);
     return user;
   }
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import { EmailTokenPurpose, User } from '../../db/entities';
 import { AuthError, ErrorCode } from '../../errors';
-import type { Mailer } from '../../mail/mailer';
+import { type Mailer, recipient } from '../../mail/mailer';
 import type { EmailTokenService } from '../account-emails/email-token.service';
 import { holdsPasskeyOrProvider } from '../account/ways-in';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
@@ -71,7 +71,7 @@ export class EmailSignInService {
     if (!(await this.limits.allow('sign_in_mail_recipient', user.email))) return;
     const { linkTtlSeconds, codeTtlSeconds } = this.config.emailSignIn;
     const { token, code } = await this.tokens.issue(em, user, EmailTokenPurpose.SIGN_IN, user.email, linkTtlSeconds, codeTtlSeconds);
-    this.mailer.signInLink({ email: user.email, locale }, token, code!);
+    this.mailer.signInLink(recipient(user, locale), token, code!);
   }
 
   /** The user a link signs in (the token is claimed in the caller's transaction); following it proves the address. */

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import { EmailTokenPurpose, type User } from '../../db/entities';
-import type { Mailer } from '../../mail/mailer';
+import { type Mailer, recipient } from '../../mail/mailer';
 import { afterCommit } from '../../db/transaction';
 import type { EmailTokenService } from '../account-emails/email-token.service';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
@@ -30,7 +30,7 @@ export class EmailVerificationService {
     if (!(await this.limits.allow('verification_mail_recipient', user.email))) return;
     const { token, code } = await this.tokens.issue(em, user, EmailTokenPurpose.VERIFY_EMAIL, user.email, verificationTokenTtlSeconds, verificationCodeTtlSeconds);
     // Mailed once the link is committed: a rolled-back registration sends no dead link.
-    afterCommit(em, () => this.mailer.verifyEmail({ email: user.email, locale }, token, code!));
+    afterCommit(em, () => this.mailer.verifyEmail(recipient(user, locale), token, code!));
   }
 
   /** Marks the address verified with a mailed link's token. */

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config';
 import { EmailTokenPurpose, User } from '../../db/entities';
-import type { Mailer } from '../../mail/mailer';
+import { type Mailer, recipient } from '../../mail/mailer';
 import type { EmailTokenService } from '../account-emails/email-token.service';
 import type { AuditService } from '../audit/audit.service';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
@@ -31,7 +31,7 @@ export class LockoutService {
     if (!(await this.limits.allow('lock_mail_account', user.id))) return null;
     const ttl = this.config.rateLimits.limits.login_failed_account.seconds;
     const { token } = await this.tokens.issue(em, user, EmailTokenPurpose.UNLOCK_ACCOUNT, user.email, ttl);
-    this.mailer.accountLocked({ email: user.email, locale }, token);
+    this.mailer.accountLocked(recipient(user, locale), token);
     this.audit.record({ type: 'ACCOUNT_LOCKED', success: true, userId: user.id, detail: 'failed_logins' });
     return user;
   }

@@ -4,7 +4,7 @@ import type { AuthenticatedCaller } from '../../context/context';
 import type { User } from '../../db/entities';
 import { afterCommit, inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
-import type { Mailer } from '../../mail/mailer';
+import { type Mailer, recipient } from '../../mail/mailer';
 import type { ReauthenticationService } from '../reauthentication/reauthentication.service';
 import type { SecurityStateService } from '../security-state/security-state.service';
 import type { RecoveryCodeService } from './recovery-codes.service';
@@ -60,7 +60,7 @@ export class MfaService {
     const codes = await this.recoveryCodes.replace(tx, user);
     await tx.flush();
     await this.securityState.changed(tx, user.id, 'SECOND_FACTOR_ENABLED', keepSessionId);
-    afterCommit(tx, () => this.mailer.secondFactorEnabled({ email: user.email, locale }));
+    afterCommit(tx, () => this.mailer.secondFactorEnabled(recipient(user, locale)));
     return codes;
   }
 
@@ -75,7 +75,7 @@ export class MfaService {
       await this.totp.remove(tx, user.id);
       await this.recoveryCodes.removeAll(tx, user.id);
       await this.securityState.changed(tx, user.id, 'SECOND_FACTOR_DISABLED', caller.sessionId);
-      afterCommit(tx, () => this.mailer.secondFactorDisabled({ email: user.email, locale }));
+      afterCommit(tx, () => this.mailer.secondFactorDisabled(recipient(user, locale)));
     });
   }
 

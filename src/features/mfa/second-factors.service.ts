@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type SecondFactor, SecondFactorKind, type User } from '../../db/entities';
 import { afterCommit } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
-import type { Mailer } from '../../mail/mailer';
+import { type Mailer, recipient } from '../../mail/mailer';
 import type { PasskeyService } from '../passkeys/passkeys.service';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
 import type { RecoveryCodeService } from './recovery-codes.service';
@@ -78,7 +78,7 @@ export class SecondFactorService {
       const left = await this.recoveryCodes.use(em, user.id, code);
       if (left !== null) {
         method = 'recovery_code';
-        afterCommit(em, () => this.mailer.recoveryCodeUsed({ email: user.email, locale }, left, left < FEW_RECOVERY_CODES));
+        afterCommit(em, () => this.mailer.recoveryCodeUsed(recipient(user, locale), left, left < FEW_RECOVERY_CODES));
       }
     }
     if (!method) await this.limits.record('second_factor_failed_account', user.id);

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthenticatedCaller } from '../../context/context';
 import type { PasswordHasher } from '../../crypto/password';
 import { inTransaction } from '../../db/transaction';
-import type { Mailer } from '../../mail/mailer';
+import { type Mailer, recipient } from '../../mail/mailer';
 import { assertPasswordAcceptable } from '../account/password-policy';
 import type { PasswordScreening } from '../account/password-screening';
 import { AuthError, ErrorCode } from '../../errors';
@@ -43,6 +43,6 @@ export class PasswordChangeService {
       await tx.flush();
       await this.securityState.changed(tx, user.id, 'PASSWORD_CHANGED', caller.sessionId);
     });
-    this.mailer.passwordChanged({ email: user.email, locale });
+    this.mailer.passwordChanged(recipient(user, locale));
   }
 }

@@ -4,7 +4,7 @@ import type { Config } from '../../config';
 import type { PasswordHasher } from '../../crypto/password';
 import { EmailTokenPurpose, User } from '../../db/entities';
 import { inTransaction } from '../../db/transaction';
-import type { Mailer } from '../../mail/mailer';
+import { type Mailer, recipient } from '../../mail/mailer';
 import { assertPasswordAcceptable } from '../account/password-policy';
 import type { PasswordScreening } from '../account/password-screening';
 import type { EmailTokenService } from '../account-emails/email-token.service';
@@ -34,7 +34,7 @@ export class PasswordResetService {
     if (!user?.isActive) return;
     if (!(await this.limits.allow('reset_mail_recipient', user.email))) return;
     const { token } = await this.tokens.issue(em, user, EmailTokenPurpose.RESET_PASSWORD, user.email, this.config.accountEmails.resetTokenTtlSeconds);
-    this.mailer.passwordReset({ email: user.email, locale }, token);
+    this.mailer.passwordReset(recipient(user, locale), token);
   }
 
   /**
@@ -56,6 +56,6 @@ export class PasswordResetService {
       await this.securityState.changed(tx, user.id, 'PASSWORD_RESET');
       return user;
     });
-    this.mailer.passwordChanged({ email: user.email, locale });
+    this.mailer.passwordChanged(recipient(user, locale));
   }
 }

@@ -9,7 +9,7 @@ import type { Mailer } from '../../mail/mailer';
 import { parseEmail } from '../account/email';
 import { assertPasswordAcceptable } from '../account/password-policy';
 import type { PasswordScreening } from '../account/password-screening';
-import { parseLabel } from '../account/text';
+import { parseDisplayName } from '../account/text';
 import type { EmailVerificationService } from '../email-verification/email-verification.service';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
 
@@ -26,8 +26,6 @@ export interface CheckedAccount {
   passwordHash: string | null;
   displayName: string | null;
 }
-
-const MAX_DISPLAY_NAME_LENGTH = 100;
 
 /** Creates password accounts. */
 export class RegistrationService {
@@ -85,16 +83,4 @@ export class RegistrationService {
     if (await this.limits.allow('notice_mail_recipient', email)) afterCommit(em, () => this.mailer.signupAttempted({ email, locale }));
     return null;
   }
-}
-
-function parseDisplayName(raw: string | null | undefined): string | null {
-  if (raw === undefined || raw === null || raw.trim() === '') return null;
-  const name = parseLabel(raw, MAX_DISPLAY_NAME_LENGTH);
-  if (name === null) {
-    throw new AuthError(ErrorCode.BAD_USER_INPUT, {
-      field: 'displayName',
-      message: `Use at most ${MAX_DISPLAY_NAME_LENGTH} printable characters.`,
-    });
-  }
-  return name;
 }

@@ -7,6 +7,7 @@ export type { MailTemplates } from './types';
 /** The shipped locales. Add one by adding a file like en.ts and listing it here. */
 const LOCALES: Record<string, MailTemplates> = { en, de };
 export const DEFAULT_LOCALE = 'en';
+export const SHIPPED_LOCALES: readonly string[] = Object.keys(LOCALES);
 
 export function templatesFor(locale: string): MailTemplates {
   return LOCALES[locale] ?? LOCALES[DEFAULT_LOCALE]!;
