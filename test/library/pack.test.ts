@@ -55,10 +55,10 @@ beforeAll(async () => {
     const timer = setTimeout(() => reject(new Error(`the app did not start:\n${output}`)), 45_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+\/graphql)/.exec(output);
+      const match = /listening on (\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(`http://127.0.0.1:${match[1]}/graphql`);
       }
     };
     child!.stdout!.on('data', onData);
