@@ -57,7 +57,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const services = createServices(config, options.clock ?? systemClock, logger, orm);
   await services.notifications.start();
-  const built = await buildGatehouseSchema(options.resolvers);
+  const built = await buildGatehouseSchema(options.resolvers, config.profileFields);
   const schema = options.extendSchema ? options.extendSchema(built) : built;
   const limits = operationLimits(config);
   const apollo = await createApolloServer(config, logger, schema, limits);

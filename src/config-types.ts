@@ -1,3 +1,4 @@
+import type { ProfileFieldSpec } from './features/profile-fields/profile-fields';
 /** The shapes of Gatehouse's configuration; parsed from the environment by config.ts. */
 
 /** The environment as read from the process: every value is an optional string. */
@@ -79,6 +80,8 @@ export interface Config {
   webauthn: { enabled: boolean; rpId: string; rpName: string; origins: readonly string[] };
   /** The roles a user may hold (every account has `user`), and the access-token claim that lists them. */
   roles: { names: readonly string[]; jwtClaim: string };
+  /** The app's profile fields (PROFILE_FIELDS), typed in the schema as `User.profile`. */
+  profileFields: readonly ProfileFieldSpec[];
   logLevel: string;
 }
 

@@ -5,6 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Config, Env, RateLimit, RateLimitName, SocialProviderConfig } from './config-types';
 import { RATE_LIMIT_NAMES } from './config-types';
+import { parseProfileFields, type ProfileFieldSpec } from './features/profile-fields/profile-fields';
 
 export * from './config-types';
 
@@ -177,6 +178,7 @@ const schema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('gatehouse'),
   ROLES: list.pipe(z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'each role must be a lower-case name such as admin'))).default(['user', 'admin']),
+  PROFILE_FIELDS: z.string().optional(),
   JWT_ROLES_CLAIM: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_:/.-]{0,99}$/)
@@ -306,8 +308,18 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       createsAccounts: e.EMAIL_SIGN_IN_CREATES_ACCOUNTS,
     },
     roles: { names: [...new Set(['user', ...e.ROLES])], jwtClaim: e.JWT_ROLES_CLAIM },
+    profileFields: profileFields(e.PROFILE_FIELDS),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
   });
+}
+
+function profileFields(json: string | undefined): ProfileFieldSpec[] {
+  try {
+    return parseProfileFields(json);
+  } catch (error) {
+    const issues = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
+    throw new ConfigError([`PROFILE_FIELDS: ${issues.replace(/^PROFILE_FIELDS: /, '')}`]);
+  }
 }
 
 /** Production refuses to guess: every setting that protects users must be explicit. */

@@ -12,5 +12,6 @@ export { ApiTokenScope, CredentialKind, User } from './db/entities';
 export type { AuthenticatedCaller, AuthMethod, Caller, Context, UserContext } from './context/context';
 export { AuthError, ErrorCode } from './errors';
 export { loadConfig, ConfigError, type Config, type SettingName } from './config';
+export type { ProfileFieldSpec, ProfileValues } from './features/profile-fields/profile-fields';
 export { APP_MIGRATIONS_TABLE } from './db/mikro-orm.config';
 export type { Services } from './services';

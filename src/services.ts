@@ -196,7 +196,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     emailSignIn,
     passkeys,
     audit,
-    profile: new ProfileService(),
+    profile: new ProfileService(config.profileFields),
     roles: new RolesService(config, securityState, audit),
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),

@@ -2,6 +2,8 @@ import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from '../context/auth-checker';
+import type { ProfileFieldSpec } from '../features/profile-fields/profile-fields';
+import { withProfileFields } from './profile-schema';
 import { AccountResolver } from '../features/account/account.resolver';
 import { SignInMethodsResolver } from '../features/account/sign-in-methods.resolver';
 import { AccountDeletionResolver } from '../features/account-deletion/account-deletion.resolver';
@@ -62,12 +64,12 @@ export const gatehouseResolvers: NonEmptyArray<Function> = resolvers;
 
 /**
  * Builds the executable schema: Gatehouse's resolvers and an app's own (`appResolvers`, the
- * library), with one auth checker for all. Without app resolvers, what `npm run schema` prints
- * into schema.graphql.
+ * library), with one auth checker for all, and the profile fields typed (PROFILE_FIELDS). Without
+ * either, what `npm run schema` prints into schema.graphql.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export function buildGatehouseSchema(appResolvers: readonly Function[] = []): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildGatehouseSchema(appResolvers: readonly Function[] = [], profileFields: readonly ProfileFieldSpec[] = []): Promise<GraphQLSchema> {
+  const built = await buildSchema({
     resolvers: [...resolvers, ...appResolvers],
     authChecker,
     authMode: 'error',
@@ -76,4 +78,5 @@ export function buildGatehouseSchema(appResolvers: readonly Function[] = []): Pr
     validate: false,
     emitSchemaFile: false,
   });
+  return withProfileFields(built, profileFields);
 }

@@ -12,10 +12,16 @@ import type { Options } from '@mikro-orm/postgresql';
 import { gatehouseResolvers } from '../graphql/schema';
 import type { HttpServer } from '../http/server';
 import { createLogger, type Logger } from '../logger';
+import type { ProfileFieldSpec } from '../features/profile-fields/profile-fields';
 import type { Services } from '../services';
 
-/** Gatehouse's settings as an object: the names and values of its environment variables. */
-export type GatehouseSettings = Partial<Record<SettingName, string | number | boolean | readonly string[] | undefined>>;
+/**
+ * Gatehouse's settings as an object: the names and values of its environment variables;
+ * PROFILE_FIELDS may also be the field specs themselves.
+ */
+export type GatehouseSettings = Partial<Record<Exclude<SettingName, 'PROFILE_FIELDS'>, string | number | boolean | readonly string[] | undefined>> & {
+  PROFILE_FIELDS?: string | readonly ProfileFieldSpec[];
+};
 
 export interface GatehouseOptions {
   /**
@@ -115,7 +121,8 @@ function toEnv(settings: GatehouseSettings): Env {
   const env: Env = {};
   for (const [name, value] of Object.entries(settings)) {
     if (value === undefined) continue;
-    env[name] = Array.isArray(value) ? value.join(',') : String(value);
+    if (name === 'PROFILE_FIELDS' && typeof value !== 'string') env[name] = JSON.stringify(value);
+    else env[name] = Array.isArray(value) ? value.join(',') : String(value);
   }
   return env;
 }

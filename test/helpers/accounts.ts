@@ -23,8 +23,8 @@ export type CallerKind = (typeof callerKinds)[number];
  * API token (READ and WRITE) created from a cookie session, or Basic with the password on every
  * request (the server needs AUTH_BASIC_ENABLED=true).
  */
-export async function signInAs(server: Server, kind: CallerKind, email = uniqueEmail()): Promise<SignedIn> {
-  const signedIn = await registerUser(server, kind === 'API_TOKEN' || kind === 'BASIC' ? 'COOKIE' : kind, email);
+export async function signInAs(server: Server, kind: CallerKind, email = uniqueEmail(), extra: Record<string, unknown> = {}): Promise<SignedIn> {
+  const signedIn = await registerUser(server, kind === 'API_TOKEN' || kind === 'BASIC' ? 'COOKIE' : kind, email, GOOD_PASSWORD, extra);
   if (kind === 'API_TOKEN') {
     const created = await signedIn.client.request(CreateApiTokenDocument, { input: { name: 'caller' } });
     const client = new TestClient(server.graphqlUrl);
@@ -76,9 +76,10 @@ function expectSuccess(response: GraphQLResponse<unknown>, result: AuthResultFie
 }
 
 /** Registers a new user over HTTP and returns a client carrying the credential of `kind`. */
-export async function registerUser(server: Server, kind: CredentialKind = 'COOKIE', email = uniqueEmail(), password = GOOD_PASSWORD): Promise<SignedIn> {
+/** A new user signed in by `kind`; `extra` adds input fields (profile fields, which the committed schema does not know). */
+export async function registerUser(server: Server, kind: CredentialKind = 'COOKIE', email = uniqueEmail(), password = GOOD_PASSWORD, extra: Record<string, unknown> = {}): Promise<SignedIn> {
   const client = new TestClient(server.graphqlUrl);
-  const response = await client.request(RegisterDocument, { input: { email, password, credentials: kind } });
+  const response = await client.request(RegisterDocument, { input: { email, password, credentials: kind, ...extra } });
   const result = expectSuccess(response, response.data?.register);
   adopt(client, result, kind);
   return { client, email, password, result };

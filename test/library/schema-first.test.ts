@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { mergeSchemas } from '@graphql-tools/schema';
 import { createGatehouse, type Context, type Gatehouse, requireRole, requireUser } from 'gatehouse';
-import { parse } from 'graphql';
+import { type GraphQLObjectType, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { callerKinds, signInAs } from '../helpers/accounts';
 import { errorCode, TestClient } from '../helpers/client';
@@ -42,7 +42,7 @@ let graphqlUrl: string;
 beforeAll(async () => {
   const databaseUrl = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
   gatehouse = await createGatehouse({
-    settings: testEnv({ DATABASE_URL: databaseUrl, AUTH_BASIC_ENABLED: 'true' }),
+    settings: { ...testEnv({ DATABASE_URL: databaseUrl, AUTH_BASIC_ENABLED: 'true' }), PROFILE_FIELDS: [{ name: 'team', type: 'string' }] },
     extendSchema: (schema) => mergeSchemas({ schemas: [schema], typeDefs, resolvers }),
   });
   graphqlUrl = `http://127.0.0.1:${await gatehouse.listen(0, '127.0.0.1')}/graphql`;
@@ -63,6 +63,11 @@ describe.each(callerKinds)('a schema-first app over %s', (kind) => {
 });
 
 describe('the merged schema', () => {
+  it('takes profile fields as specs, not only as JSON, and types them beside the merged fields', () => {
+    expect(gatehouse.config.profileFields).toEqual([{ name: 'team', type: 'string' }]);
+    expect(Object.keys((gatehouse.schema.getType('UserProfile') as GraphQLObjectType).getFields())).toEqual(['team']);
+  });
+
   it('keeps Gatehouse’s own operations and its guards', async () => {
     const me = parse('{ me { email } }') as unknown as TypedDocumentNode<{ me: { email: string } | null }, Record<string, never>>;
     expect((await new TestClient(graphqlUrl).request(me)).data?.me).toBeNull();

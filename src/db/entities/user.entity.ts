@@ -27,6 +27,10 @@ export class User {
   @Field(() => String, { nullable: true })
   displayName: string | null = null;
 
+  /** The app's profile fields (PROFILE_FIELDS), by name; typed in the schema as `User.profile`. */
+  @Property({ type: 'jsonb', default: '{}' })
+  profile: Record<string, unknown> & Opt = {};
+
   /** The language of mails to this user (a shipped locale); null: each request's Accept-Language. */
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true, description: 'The language of mails to you (en, de); null: your browser’s, each time.' })

@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, Field, InputType, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context, UserContext } from '../../context/context';
 import { User } from '../../db/entities';
@@ -9,6 +10,10 @@ export class UpdateMeInput {
 
   @Field(() => String, { nullable: true, description: 'The language of mails to you (en, de); null: your browser’s each time. Left out: unchanged.' })
   locale?: string | null;
+
+  /** Typed as ProfileInput in the served schema (see graphql/profile-schema.ts); absent without PROFILE_FIELDS. */
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  profile?: Record<string, unknown> | null;
 }
 
 @Resolver()

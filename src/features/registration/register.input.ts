@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, InputType } from 'type-graphql';
 import { CredentialKind } from '../../db/entities';
 
@@ -15,6 +16,10 @@ export class RegisterInput {
 
   @Field(() => String, { nullable: true })
   displayName?: string | null;
+
+  /** Typed as ProfileInput in the served schema (see graphql/profile-schema.ts); absent without PROFILE_FIELDS. */
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  profile?: Record<string, unknown> | null;
 
   @Field(() => CredentialKind, { nullable: true, defaultValue: CredentialKind.COOKIE })
   credentials?: CredentialKind | null;

@@ -11,6 +11,7 @@ import { assertPasswordAcceptable } from '../account/password-policy';
 import type { PasswordScreening } from '../account/password-screening';
 import { parseDisplayName } from '../account/text';
 import type { EmailVerificationService } from '../email-verification/email-verification.service';
+import { checkProfile, type ProfileValues } from '../profile-fields/profile-fields';
 import type { RateLimitService } from '../rate-limits/rate-limit.service';
 
 export interface NewAccount {
@@ -18,6 +19,8 @@ export interface NewAccount {
   /** None: an account without a password (email sign-in or passkeys). */
   password?: string | null;
   displayName?: string | null;
+  /** The app's profile fields (PROFILE_FIELDS), checked here. */
+  profile?: Record<string, unknown> | null;
 }
 
 /** A registration that passed every check of its input: canonical, screened and hashed. */
@@ -25,12 +28,13 @@ export interface CheckedAccount {
   email: string;
   passwordHash: string | null;
   displayName: string | null;
+  profile: ProfileValues;
 }
 
 /** Creates password accounts. */
 export class RegistrationService {
   constructor(
-    private readonly config: Pick<Config, 'accountEmails' | 'emailSignIn' | 'webauthn'>,
+    private readonly config: Pick<Config, 'accountEmails' | 'emailSignIn' | 'webauthn' | 'profileFields'>,
     private readonly clock: Clock,
     private readonly passwords: PasswordHasher,
     private readonly screening: PasswordScreening,
@@ -43,15 +47,16 @@ export class RegistrationService {
   async check(input: NewAccount): Promise<CheckedAccount> {
     const email = parseEmail(input.email);
     const displayName = parseDisplayName(input.displayName);
+    const profile = checkProfile(this.config.profileFields, input.profile, 'register');
     if (input.password === undefined || input.password === null) {
       if (!this.config.emailSignIn.enabled && !this.config.webauthn.enabled) {
         throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'password', message: 'A password is required.' });
       }
-      return { email, displayName, passwordHash: null };
+      return { email, displayName, profile, passwordHash: null };
     }
     assertPasswordAcceptable(input.password);
     await this.screening.assertNotWeak(input.password, { email });
-    return { email, displayName, passwordHash: await this.passwords.hash(input.password) };
+    return { email, displayName, profile, passwordHash: await this.passwords.hash(input.password) };
   }
 
   /**
