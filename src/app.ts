@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { ApolloServerOptionsWithSchema } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
+import type { Context } from './context/context';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { createContextBuilder } from './context/build-context';
 import { createRedirectFlow } from './features/social-login/redirect-flow';
-import { createApolloServer } from './graphql/apollo';
+import { apolloOptions, createApolloServer } from './graphql/apollo';
 import { operationLimits } from './graphql/plugins/operation-limits';
 import { buildGatehouseSchema } from './graphql/schema';
 import { createHttpServer, GRAPHQL_PATH, type HttpServer } from './http/server';
@@ -33,6 +35,8 @@ export interface App {
   schema: GraphQLSchema;
   /** The HTTP server's Fastify instance (an app's own routes go here before `listen`), and their GraphQL context. */
   http: Pick<HttpServer, 'fastify' | 'contextOf'>;
+  /** Fresh options for an Apollo server of the app's own on the same schema, with Gatehouse's plugins and rules. */
+  apolloOptions(): ApolloServerOptionsWithSchema<Context>;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(port?: number, host?: string): Promise<number>;
   /**
@@ -69,6 +73,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     services,
     schema,
     http: { fastify: http.fastify, contextOf: http.contextOf },
+    apolloOptions: () => apolloOptions(config, logger, schema, operationLimits(config)),
     listen: (port = config.port, host = config.host) => http.listen(port, host),
     close: async (drainMs = DRAIN_MS) => {
       await http.close(drainMs);

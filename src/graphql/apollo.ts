@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptionsWithSchema } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -23,7 +23,23 @@ export async function createApolloServer(
   schema: GraphQLSchema,
   limits: ReturnType<typeof operationLimits>,
 ): Promise<ApolloServer<Context>> {
-  const apollo = new ApolloServer<Context>({
+  const apollo = new ApolloServer<Context>(apolloOptions(config, logger, schema, limits));
+  await apollo.start();
+  return apollo;
+}
+
+/**
+ * The options of Gatehouse's Apollo server, for an app that runs an Apollo server of its own on
+ * the same schema: the same plugins (credential gate, HTTP statuses, audit, operation limits),
+ * validation rules, CSRF prevention and error masking.
+ */
+export function apolloOptions(
+  config: Config,
+  logger: Logger,
+  schema: GraphQLSchema,
+  limits: ReturnType<typeof operationLimits>,
+): ApolloServerOptionsWithSchema<Context> {
+  return {
     schema,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
@@ -45,7 +61,5 @@ export async function createApolloServer(
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true })
         : ApolloServerPluginLandingPageDisabled(),
     ],
-  });
-  await apollo.start();
-  return apollo;
+  };
 }

@@ -76,6 +76,12 @@ export interface Gatehouse {
    * DELETE only with a CSRF-safe request (a JSON body, or an `x-requested-with` header).
    */
   contextOf: HttpServer['contextOf'];
+  /**
+   * For an Apollo server of the app's own (on `gatehouse.fastify` or elsewhere): the served
+   * schema with Gatehouse's plugins (credential gate, HTTP statuses, audit, operation limits),
+   * validation rules, CSRF prevention and error masking. Give it `contextOf` as its context.
+   */
+  apolloOptions: App['apolloOptions'];
   /** Serves GraphQL (with the app's resolvers), JWKS, the redirect flow, introspection and health; resolves with the port. */
   listen(port?: number, host?: string): Promise<number>;
   /** Stops serving (bounded), then closes the database (and the embedded PostgreSQL). */
@@ -109,6 +115,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     authChecker,
     fastify: app.http.fastify,
     contextOf: app.http.contextOf,
+    apolloOptions: app.apolloOptions,
     listen: (port, host) => app.listen(port, host),
     close: async () => {
       await app.close();

@@ -1,4 +1,6 @@
-import { createGatehouse, type Gatehouse, requireRole, requireUser } from 'gatehouse';
+import { ApolloServer } from '@apollo/server';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import { type Context, createGatehouse, type Gatehouse, requireRole, requireUser } from 'gatehouse';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { callerKinds, registerUser, signInAs } from '../helpers/accounts';
 import { createTestDatabase } from '../helpers/database';
@@ -18,9 +20,16 @@ beforeAll(async () => {
     requireRole(await gatehouse.contextOf(request, reply), 'admin');
     return { pong: true };
   });
+  own = new ApolloServer(gatehouse.apolloOptions());
+  await own.start();
+  gatehouse.fastify.post('/app/graphql', fastifyApolloHandler(own, { context: gatehouse.contextOf }));
   baseUrl = `http://127.0.0.1:${await gatehouse.listen(0, '127.0.0.1')}`;
 });
-afterAll(() => gatehouse?.close());
+afterAll(async () => {
+  await gatehouse?.close();
+  await own?.stop();
+});
+let own: ApolloServer<Context>;
 
 const graphqlUrl = () => `${baseUrl}/graphql`;
 
@@ -46,5 +55,17 @@ describe('an app route and the session cookie', () => {
     expect((await ping({ 'content-type': 'application/json' })).status).toBe(200);
     expect((await ping({ 'content-type': 'text/plain' }, 'x')).status).toBe(401); // a form post from anywhere: the cookie is ignored
     expect((await ping({ 'content-type': 'text/plain', 'x-requested-with': 'fetch' }, 'x')).status).toBe(200);
+  });
+});
+
+describe('an Apollo server of the app’s own', () => {
+  it('serves the schema with Gatehouse’s context and plugins: the caller resolves, a refused credential is 401', async () => {
+    const { client, email } = await signInAs({ graphqlUrl: `${baseUrl}/app/graphql` }, 'SESSION_TOKEN');
+    const ask = (authorization: string) =>
+      fetch(`${baseUrl}/app/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query: '{ me { email } }' }) });
+    expect(await (await ask(client.authorization!)).json()).toEqual({ data: { me: { email } } });
+    const forged = await ask('Bearer gths_forged');
+    expect(forged.status).toBe(401); // the credential gate plugin, not only the resolvers
+    expect(((await forged.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
   });
 });
