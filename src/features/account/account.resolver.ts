@@ -24,7 +24,7 @@ export class AccountResolver {
   }
 
   @Authorized()
-  @Mutation(() => User, { description: 'Changes your own display name and mail language.' })
+  @Mutation(() => User, { description: 'Changes your own display name, mail language and profile fields.' })
   updateMe(@Arg('input', () => UpdateMeInput) input: UpdateMeInput, @Ctx() ctx: UserContext): Promise<User> {
     return ctx.services.profile.update(ctx.em, ctx.caller.user, input);
   }

@@ -46,8 +46,7 @@ export class EmailSignInService {
 
   /** FORBIDDEN for a user whom a link may not sign in: with email sign-in off, one who has a way in of their own. */
   async assertMaySignIn(em: EntityManager, user: User): Promise<void> {
-    if (this.config.emailSignIn.enabled) return;
-    if (user.passwordHash || (await holdsPasskeyOrProvider(em, user.id))) throw turnedOff();
+    if (!this.config.emailSignIn.enabled && !(await this.needsFinishing(em, user))) throw turnedOff();
   }
 
   /** Whether this user needs a "finish your account" link: no password, no passkey, no social account. */
