@@ -108,6 +108,14 @@ export async function sql<T = Record<string, unknown>>(server: TestServer, query
 
 let suiteLog: DestinationStream | undefined;
 
+/**
+ * A logger for a server the test builds itself (the library's createGatehouse): into the suite's
+ * log folder like every test server's, so its lines are checked for leaked secrets too.
+ */
+export function testLogger(env: Env) {
+  return createLogger(loadConfig(env), suiteLogDestination());
+}
+
 /** Every test server of this worker logs into one file of the suite's log folder. */
 function suiteLogDestination(): DestinationStream | undefined {
   const dir = secretsDir();

@@ -4,7 +4,7 @@ import { type Context, createGatehouse, type Gatehouse, requireRole, requireUser
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { callerKinds, registerUser, signInAs } from '../helpers/accounts';
 import { createTestDatabase } from '../helpers/database';
-import { testEnv } from '../helpers/test-server';
+import { testEnv, testLogger } from '../helpers/test-server';
 
 /**
  * An app's own HTTP routes on Gatehouse's server (DRF's authentication classes for plain views):
@@ -14,7 +14,8 @@ let gatehouse: Gatehouse;
 let baseUrl: string;
 beforeAll(async () => {
   const databaseUrl = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
-  gatehouse = await createGatehouse({ settings: testEnv({ DATABASE_URL: databaseUrl, AUTH_BASIC_ENABLED: 'true' }) });
+  const settings = testEnv({ DATABASE_URL: databaseUrl, AUTH_BASIC_ENABLED: 'true' });
+  gatehouse = await createGatehouse({ settings, logger: testLogger(settings) });
   gatehouse.fastify.get('/api/whoami', async (request, reply) => ({ email: requireUser(await gatehouse.contextOf(request, reply)).userView.email }));
   gatehouse.fastify.post('/api/admin/ping', async (request, reply) => {
     requireRole(await gatehouse.contextOf(request, reply), 'admin');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { callerKinds, signInAs } from '../helpers/accounts';
 import { errorCode, TestClient } from '../helpers/client';
 import { createTestDatabase } from '../helpers/database';
-import { testEnv } from '../helpers/test-server';
+import { testEnv, testLogger } from '../helpers/test-server';
 
 /**
  * A schema-first app (graphql-tools, plain resolver functions): it merges its own type definitions
@@ -41,8 +41,10 @@ let gatehouse: Gatehouse;
 let graphqlUrl: string;
 beforeAll(async () => {
   const databaseUrl = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
+  const env = testEnv({ DATABASE_URL: databaseUrl, AUTH_BASIC_ENABLED: 'true' });
   gatehouse = await createGatehouse({
-    settings: { ...testEnv({ DATABASE_URL: databaseUrl, AUTH_BASIC_ENABLED: 'true' }), PROFILE_FIELDS: [{ name: 'team', type: 'string' }] },
+    settings: { ...env, PROFILE_FIELDS: [{ name: 'team', type: 'string' }] },
+    logger: testLogger(env),
     extendSchema: (schema) => mergeSchemas({ schemas: [schema], typeDefs, resolvers }),
   });
   graphqlUrl = `http://127.0.0.1:${await gatehouse.listen(0, '127.0.0.1')}/graphql`;

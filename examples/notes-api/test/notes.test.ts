@@ -8,7 +8,7 @@ import { type AuthSuccessFields, callerKinds, registerUser, signInAs, uniqueEmai
 import { errorCode, TestClient } from '../../../test/helpers/client';
 import { createTestDatabase } from '../../../test/helpers/database';
 import { eventually } from '../../../test/helpers/eventually';
-import { testEnv } from '../../../test/helpers/test-server';
+import { testEnv, testLogger } from '../../../test/helpers/test-server';
 import { createNotesApi } from '../src/app';
 
 /**
@@ -31,7 +31,8 @@ interface Running {
 
 async function start(databaseUrl?: string): Promise<Running> {
   const url = databaseUrl ?? (await createTestDatabase(inject('adminUrl'), inject('templateDatabase')));
-  const api = await createNotesApi(testEnv({ DATABASE_URL: url, AUTH_BASIC_ENABLED: 'true' }));
+  const settings = testEnv({ DATABASE_URL: url, AUTH_BASIC_ENABLED: 'true' });
+  const api = await createNotesApi(settings, { logger: testLogger(settings) });
   const port = await api.listen(0, '127.0.0.1');
   return { api, graphqlUrl: `http://127.0.0.1:${port}/graphql`, databaseUrl: url };
 }
