@@ -49,6 +49,8 @@ export interface App {
 
 /** How long a request in flight at shutdown may still take; a database stall can take 6 s. */
 const DRAIN_MS = 6_000;
+/** How often accounts whose ban (`disableUser(until)`) has ended are enabled again. */
+const BAN_SWEEP_MS = 30_000;
 /** Each dependency gets this long to let go at shutdown (a frozen one never answers). */
 const RELEASE_MS = 1_000;
 
@@ -68,6 +70,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const buildContext = createContextBuilder(orm, services);
   const redirectFlow = createRedirectFlow(services, buildContext);
   const http = await createHttpServer({ config, logger, orm, services, apollo, schema, limits, buildContext, redirectFlow });
+  const banSweep = setInterval(() => {
+    services.admin.liftExpiredBans(orm.em.fork()).catch((error: unknown) => logger.warn({ err: error }, 'ended bans could not be lifted now; trying again'));
+  }, BAN_SWEEP_MS).unref();
 
   return {
     services,
@@ -76,6 +81,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     apolloOptions: () => apolloOptions(config, logger, schema, operationLimits(config)),
     listen: (port = config.port, host = config.host) => http.listen(port, host),
     close: async (drainMs = DRAIN_MS) => {
+      clearInterval(banSweep);
       await http.close(drainMs);
       await apollo.stop();
       // Work started after answering (lookups, notices) finishes first, within bounds.

@@ -10,6 +10,7 @@ import { DatabaseNotifications } from './db/notifications';
 import { PasswordScreening } from './features/account/password-screening';
 import { AuditService } from './features/audit/audit.service';
 import { RolesService } from './features/roles/roles.service';
+import { AdminService } from './features/admin/admin.service';
 import { ProfileService } from './features/account/profile.service';
 import { SecurityEventBus } from './features/audit/security-event-bus';
 import { AccountDeletionService } from './features/account-deletion/account-deletion.service';
@@ -93,6 +94,8 @@ export interface Services {
   emailSignIn: EmailSignInService;
   passkeys: PasskeyService;
   audit: AuditService;
+  /** The admin API's operations (who may call them is the resolver's `assertAdmin`). */
+  admin: AdminService;
   /** The user's own editable fields (`updateMe`). */
   profile: ProfileService;
   /** Users' roles (`@Authorized('admin')`), from the configured set. */
@@ -129,7 +132,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const secondFactors = new SecondFactorService(totp, recoveryCodes, passkeys, rateLimits, mailer);
   const trustedDevices = new TrustedDeviceService(clock, config.mfa.trustedDeviceDays);
   const reauthentication = new ReauthenticationService(config, clock, passwords, attempts, secondFactors);
-  const apiTokens = new ApiTokenService(config, clock, notifications, users);
+  const apiTokens = new ApiTokenService(config, clock, notifications, users, (em, userId) => secondFactors.hasSecondFactor(em, userId));
   const securityState = new SecurityStateService(config, sessions, emailTokens, apiTokens, trustedDevices);
   const mfa = new MfaService(config.mfa.policy, totp, recoveryCodes, secondFactors, reauthentication, securityState, mailer);
   const login = new LoginService(passwords, rateLimits, attempts, devices);
@@ -158,6 +161,8 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     passkeys,
     mailer,
   });
+  const passwordReset = new PasswordResetService(config, clock, passwords, screening, emailTokens, securityState, mailer, rateLimits);
+  const roles = new RolesService(config, securityState, audit);
   return {
     config,
     clock,
@@ -179,7 +184,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     emailTokens,
     emailVerification,
     securityState,
-    passwordReset: new PasswordResetService(config, clock, passwords, screening, emailTokens, securityState, mailer, rateLimits),
+    passwordReset,
     passwordChange: new PasswordChangeService(reauthentication, passwords, screening, securityState, mailer),
     emailChange: new EmailChangeService(config, clock, emailTokens, securityState, mailer, rateLimits),
     accountDeletion: new AccountDeletionService(reauthentication, sessions, mailer),
@@ -197,7 +202,8 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     passkeys,
     audit,
     profile: new ProfileService(config.profileFields),
-    roles: new RolesService(config, securityState, audit),
+    roles,
+    admin: new AdminService(clock, sessions, apiTokens, passwordReset, roles, audit),
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),
   };

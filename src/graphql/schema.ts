@@ -5,6 +5,7 @@ import { authChecker } from '../context/auth-checker';
 import type { ProfileFieldSpec } from '../features/profile-fields/profile-fields';
 import { withProfileFields } from './profile-schema';
 import { AccountResolver } from '../features/account/account.resolver';
+import { AdminResolver } from '../features/admin/admin.resolver';
 import { SignInMethodsResolver } from '../features/account/sign-in-methods.resolver';
 import { AccountDeletionResolver } from '../features/account-deletion/account-deletion.resolver';
 import { EmailChangeResolver } from '../features/email-change/email-change.resolver';
@@ -44,6 +45,7 @@ const resolvers: NonEmptyArray<Function> = [
   PasskeysResolver,
   AuditResolver,
   SecurityEventsSubscriptionResolver,
+  AdminResolver,
 ];
 
 /**

@@ -6,6 +6,8 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** What an API token may do. */
 export type ApiTokenScope =
+  /** The admin API (with the admin role given to the token); only users with a second factor may create one. */
+  | 'ADMIN'
   /** Only `POST /oauth/introspect` (RFC 7662): for a service that checks the credentials its callers present. */
   | 'INTROSPECT'
   /** Queries. */

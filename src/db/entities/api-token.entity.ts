@@ -8,6 +8,8 @@ export enum ApiTokenScope {
   WRITE = 'WRITE',
   /** For a service that asks `POST /oauth/introspect` about other credentials; no GraphQL at all. */
   INTROSPECT = 'INTROSPECT',
+  /** The admin API, with the token's `admin` role; only for a user with a second factor. */
+  ADMIN = 'ADMIN',
 }
 
 registerEnumType(ApiTokenScope, {
@@ -16,6 +18,7 @@ registerEnumType(ApiTokenScope, {
   valuesConfig: {
     READ: { description: 'Queries.' },
     WRITE: { description: 'Mutations.' },
+    ADMIN: { description: 'The admin API (with the admin role given to the token); only users with a second factor may create one.' },
     INTROSPECT: { description: 'Only `POST /oauth/introspect` (RFC 7662): for a service that checks the credentials its callers present.' },
   },
 });

@@ -9,14 +9,20 @@ import { User } from './user.entity';
  */
 @Entity({ tableName: 'auth_events' })
 @Index({ properties: ['user', 'createdAt'] })
+@Index({ properties: ['createdAt', 'id'] }) // the admin API's trail across users, newest first
 @ObjectType('SecurityEvent')
 export class AuthEvent {
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
   id: string = randomUUID();
 
+  /** Whose trail it is on: the user the event is about (the target of an admin's action). */
   @ManyToOne(() => User, { nullable: true, deleteRule: 'set null' })
   user: User | null = null;
+
+  /** Who did it, when not the user themselves: the administrator (on their trail too). */
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'set null', index: true })
+  actor: User | null = null;
 
   /** What happened, e.g. LOGIN, REFRESH_TOKEN, PASSWORD_CHANGED, ACCOUNT_LOCKED. */
   @Property({ type: 'text' })

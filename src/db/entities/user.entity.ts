@@ -1,4 +1,4 @@
-import { ArrayType, Entity, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Entity, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Field, ID, ObjectType } from 'type-graphql';
 
@@ -7,6 +7,9 @@ import { Field, ID, ObjectType } from 'type-graphql';
  * for accounts that sign in only through a social provider. Secret columns have no @Field.
  */
 @Entity({ tableName: 'users' })
+// The admin API's user list: newest first, and by email prefix (`LIKE 'ada%'` needs text_pattern_ops).
+@Index({ properties: ['createdAt', 'id'] })
+@Index({ name: 'users_email_pattern_index', expression: 'create index "users_email_pattern_index" on "users" ("email" text_pattern_ops)' })
 @ObjectType('User')
 export class User {
   @PrimaryKey({ type: 'uuid' })
@@ -46,6 +49,13 @@ export class User {
   @Property({ type: ArrayType, columnType: 'text[]', default: '{user}' })
   @Field(() => [String])
   roles: string[] & Opt = ['user'];
+
+  /** Why an operator disabled the account (`disableUser`), and until when; null: not disabled, or for good. */
+  @Property({ type: 'text', nullable: true })
+  disabledReason: string | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  disabledUntil: Date | null = null;
 
   /** Set by an operator (SQL today, the admin API later): this user must have a second factor, whatever MFA says. */
   @Property({ type: 'boolean', default: false })

@@ -41,6 +41,8 @@ export class ApiTokenService {
     private readonly clock: Clock,
     notifications: DatabaseNotifications,
     private readonly users: UserCache,
+    /** Whether the user has a second factor: an ADMIN token is made only at aal2 (SEC-64). */
+    private readonly hasSecondFactor: (em: EntityManager, userId: string) => Promise<boolean>,
   ) {
     this.cache = new RowCache(notifications, API_TOKEN_CHANGED_CHANNEL, config.callerCacheSize);
   }
@@ -68,6 +70,9 @@ export class ApiTokenService {
     const scopes = [...new Set(input.scopes ?? [ApiTokenScope.READ, ApiTokenScope.WRITE])];
     if (scopes.length === 0) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'scopes', message: 'Give the token at least one scope.' });
 
+    if (scopes.includes(ApiTokenScope.ADMIN) && !(await this.hasSecondFactor(em, user.id))) {
+      throw new AuthError(ErrorCode.FORBIDDEN, { field: 'scopes', message: 'Turn on two-factor authentication before creating an ADMIN token.' });
+    }
     const roles = [...new Set(input.roles ?? [])].filter((role) => role !== BASE_ROLE);
     if (!roles.every((role) => heldRoles.includes(role))) {
       throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'roles', message: 'A token can only have roles that you hold.' });

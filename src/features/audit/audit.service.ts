@@ -1,3 +1,4 @@
+import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock';
@@ -15,6 +16,8 @@ export interface AuditEntry {
   /** The user's id, or their canonical email when only that is known (failed sign-ins). */
   userId?: string | null;
   email?: string | null;
+  /** Who did it when not the user themselves (an administrator); the entry is on their trail too. */
+  actorId?: string | null;
   detail?: string | null;
   credentialKind?: string | null;
   ipAddress?: string | null;
@@ -90,17 +93,24 @@ export class AuditService {
     clearInterval(this.retry);
   }
 
-  /** The user's own events, newest first, `first` at a time after the `after` cursor. */
+  /**
+   * Writes an entry in the caller's transaction: it commits with the change it records, or not at
+   * all (an administrator's action is never done unrecorded, and never recorded undone).
+   */
+  async recordIn(tx: EntityManager, entry: AuditEntry): Promise<void> {
+    await this.insert(tx, { ...entry, id: randomUUID(), createdAt: this.clock.now().toISOString() }, entry.userId ?? null);
+  }
+
+  /** The user's own events, and what they did to others as an administrator; newest first, `first` at a time after the `after` cursor. */
   async list(em: EntityManager, userId: string, first: number, after: string | null): Promise<{ events: AuthEvent[]; endCursor: string | null; hasMore: boolean }> {
+    return this.page(em, { $or: [{ user: userId }, { actor: userId }] }, first, after);
+  }
+
+  /** Events across every user (the admin API), filtered, newest first. */
+  async page(em: EntityManager, where: FilterQuery<AuthEvent>, first: number, after: string | null): Promise<{ events: AuthEvent[]; endCursor: string | null; hasMore: boolean }> {
     const from = after === null ? null : decodeCursor(after);
-    const events = await em.find(
-      AuthEvent,
-      {
-        user: userId,
-        ...(from ? { $or: [{ createdAt: { $lt: from.createdAt } }, { createdAt: from.createdAt, id: { $lt: from.id } }] } : {}),
-      },
-      { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 },
-    );
+    const cursor = from ? { $or: [{ createdAt: { $lt: from.createdAt } }, { createdAt: from.createdAt, id: { $lt: from.id } }] } : {};
+    const events = await em.find(AuthEvent, { $and: [where, cursor] }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 });
     const hasMore = events.length > first;
     const page = events.slice(0, first);
     const last = page.at(-1);
@@ -124,11 +134,16 @@ export class AuditService {
     // Only an address that could be an account's is looked up: anything else (a NUL byte, which
     // PostgreSQL text cannot hold) would fail the lookup and lose the entry.
     if (!userId && entry.email && isValidEmail(entry.email)) userId = (await em.findOne(User, { email: entry.email }, { fields: ['id'] }))?.id ?? null;
+    await this.insert(em, entry, userId);
+  }
+
+  private async insert(em: EntityManager, entry: HeldEntry, userId: string | null): Promise<void> {
     await em
       .createQueryBuilder(AuthEvent)
       .insert({
         id: entry.id,
         user: userId,
+        actor: entry.actorId ?? null,
         type: entry.type,
         success: entry.success,
         detail: storable(entry.detail),

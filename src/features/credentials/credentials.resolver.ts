@@ -10,7 +10,7 @@ export class CredentialsResolver {
   @Authorized()
   @Query(() => [Credential], { description: 'Every way you are signed in: browser sessions, app sessions, JWT refresh families and API tokens.' })
   credentials(@Ctx() ctx: UserContext): Promise<Credential[]> {
-    return listCredentials(ctx.em, ctx.services, ctx.caller);
+    return listCredentials(ctx.em, ctx.services, ctx.caller.userView.id, ctx.caller);
   }
 
   @Authorized()

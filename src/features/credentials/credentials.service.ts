@@ -5,12 +5,15 @@ import type { Services } from '../../services';
 import { isUuid } from './credential-id';
 import { Credential, CredentialType } from './credential.types';
 
-/** Every live credential of the caller, newest first: sessions, JWT families and API tokens. */
-export async function listCredentials(em: EntityManager, services: Services, caller: AuthenticatedCaller): Promise<Credential[]> {
+/** What marks a credential `current`: the request's own session or API token (none for an administrator's view). */
+export type CurrentCredential = Pick<AuthenticatedCaller, 'sessionId'> & { apiToken: Pick<NonNullable<AuthenticatedCaller['apiToken']>, 'id'> | null };
+
+/** Every live credential of the user, newest first: sessions, JWT families, API tokens and trusted devices. */
+export async function listCredentials(em: EntityManager, services: Services, userId: string, current: CurrentCredential | null): Promise<Credential[]> {
   const now = services.clock.now();
-  const sessions = await em.find(Session, { user: caller.user.id, revokedAt: null, expiresAt: { $gt: now } });
-  const apiTokens = await services.apiTokens.listLive(em, caller.user.id);
-  const devices = await services.trustedDevices.listLive(em, caller.user.id);
+  const sessions = await em.find(Session, { user: userId, revokedAt: null, expiresAt: { $gt: now } });
+  const apiTokens = await services.apiTokens.listLive(em, userId);
+  const devices = await services.trustedDevices.listLive(em, userId);
   const fromSessions = sessions
     .filter((s) => s.isLiveAt(now))
     .map((s) =>
@@ -23,7 +26,7 @@ export async function listCredentials(em: EntityManager, services: Services, cal
         expiresAt: s.idleExpiresAt < s.expiresAt ? s.idleExpiresAt : s.expiresAt,
         ipAddress: s.ipAddress,
         userAgent: s.userAgent,
-        current: s.id === caller.sessionId,
+        current: current !== null && s.id === current.sessionId,
         scopes: null,
         amr: s.amr,
         assuranceLevel: s.secondFactorAt ? 'aal2' : 'aal1',
@@ -39,7 +42,7 @@ export async function listCredentials(em: EntityManager, services: Services, cal
       expiresAt: t.expiresAt,
       ipAddress: null,
       userAgent: null,
-      current: t.id === caller.apiToken?.id,
+      current: current !== null && t.id === current.apiToken?.id,
       scopes: t.scopes,
       amr: null,
       assuranceLevel: null,

@@ -1,0 +1,53 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { User } from '../../db/entities';
+import { AuthError, ErrorCode } from '../../errors';
+import { isUuid } from '../credentials/credential-id';
+
+export interface UserFilter {
+  /** An email prefix (case-insensitive): `ada` finds ada@…, adam@… (index-backed, text_pattern_ops). */
+  search?: string | null;
+  role?: string | null;
+  disabled?: boolean | null;
+  verified?: boolean | null;
+  createdAfter?: Date | null;
+}
+
+type UserCursor = { key: string; id: string };
+
+/** The filter as a query, continuing after `from` in the list's order (by email when searching, else newest first). */
+export function userFilterQuery(filter: UserFilter, from: UserCursor | null): FilterQuery<User> {
+  const search = filter.search?.trim().toLowerCase();
+  const where: Record<string, unknown>[] = [];
+  // Emails are stored lower-cased; LIKE's own wildcards in the prefix are matched literally.
+  if (search) where.push({ email: { $like: `${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } });
+  if (filter.role) where.push({ roles: { $contains: [filter.role] } });
+  if (typeof filter.disabled === 'boolean') where.push({ isActive: !filter.disabled });
+  if (typeof filter.verified === 'boolean') where.push({ emailVerifiedAt: filter.verified ? { $ne: null } : null });
+  if (filter.createdAfter) where.push({ createdAt: { $gt: filter.createdAfter } });
+  if (from && search) where.push({ $or: [{ email: { $gt: from.key } }, { email: from.key, id: { $gt: from.id } }] });
+  if (from && !search) {
+    const createdAt = new Date(from.key);
+    where.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: from.id } }] });
+  }
+  return (where.length > 0 ? { $and: where } : {}) as FilterQuery<User>;
+}
+
+export function encodeUserCursor(user: User, searching: boolean): string {
+  return Buffer.from(JSON.stringify([searching ? 'e' : 'c', searching ? user.email : user.createdAt.toISOString(), user.id])).toString('base64url');
+}
+
+/** A cursor this server made for this kind of list, or BAD_USER_INPUT. */
+export function decodeUserCursor(cursor: string, searching: boolean): UserCursor {
+  const invalid = () => new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'after', message: 'This cursor is not valid. Use the endCursor of a page of the same list.' });
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 3) throw invalid();
+  const [kind, key, id] = decoded as unknown[];
+  if (kind !== (searching ? 'e' : 'c') || typeof key !== 'string' || key.length > 320 || typeof id !== 'string' || !isUuid(id)) throw invalid();
+  if (!searching && Number.isNaN(new Date(key).getTime())) throw invalid();
+  return { key, id };
+}
