@@ -163,6 +163,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   });
   const passwordReset = new PasswordResetService(config, clock, passwords, screening, emailTokens, securityState, mailer, rateLimits);
   const roles = new RolesService(config, securityState, audit);
+  const profile = new ProfileService(config.profileFields);
   return {
     config,
     clock,
@@ -201,9 +202,9 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     emailSignIn,
     passkeys,
     audit,
-    profile: new ProfileService(config.profileFields),
+    profile,
     roles,
-    admin: new AdminService(clock, sessions, apiTokens, passwordReset, roles, audit),
+    admin: new AdminService(clock, sessions, apiTokens, passwordReset, roles, mfa, profile, audit),
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),
   };

@@ -17,6 +17,8 @@ import { type ProfileFieldSpec, readProfile } from '../features/profile-fields/p
 
 /** The input types that carry a `profile` (declared as a JSON placeholder on the type-graphql classes). */
 const PROFILE_INPUTS = new Set(['RegisterInput', 'UpdateMeInput']);
+/** The admin API's mutation whose `profile` argument is typed here. */
+const ADMIN_PROFILE_MUTATION = 'updateUserProfile';
 
 /**
  * The configured profile fields, typed in the schema: `User.profile: UserProfile!` with one field
@@ -35,6 +37,12 @@ export function withProfileFields(schema: GraphQLSchema, specs: readonly Profile
       if (!profile) return type;
       const fields = types?.input ? { ...rest, profile: { ...profile, type: types.input, description: 'Your profile fields (PROFILE_FIELDS).' } } : rest;
       return new GraphQLInputObjectType({ ...config, fields });
+    },
+    // The admin's change of any field: typed with every field, or gone without profile fields.
+    [MapperKind.MUTATION_ROOT_FIELD]: (field, name) => {
+      if (name !== ADMIN_PROFILE_MUTATION) return field;
+      if (!types) return null;
+      return { ...field, args: { ...field.args, profile: { ...field.args!.profile!, type: new GraphQLNonNull(types.adminInput) } } };
     },
     [MapperKind.OBJECT_TYPE]: (type) => {
       if (type.name !== 'User' || !types) return type;
@@ -67,7 +75,11 @@ function profileTypes(specs: readonly ProfileFieldSpec[]) {
           // All optional here: `updateMe` changes only what it is given; `register` checks the required ones.
           fields: () => Object.fromEntries(editable.map((spec) => [spec.name, { type: scalars.get(spec)!, description: describe(spec) }])),
         });
-  return { output, input };
+  const adminInput = new GraphQLInputObjectType({
+    name: 'AdminProfileInput',
+    fields: () => Object.fromEntries(specs.map((spec) => [spec.name, { type: scalars.get(spec)!, description: describe(spec) }])),
+  });
+  return { output, input, adminInput };
 }
 
 function scalarOf(spec: ProfileFieldSpec): GraphQLOutputType & GraphQLInputType {

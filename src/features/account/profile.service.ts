@@ -26,7 +26,7 @@ export class ProfileService {
     return user;
   }
 
-  /** An operator's change of any profile field, admin-only ones included (the admin API's, later; the library's now). */
+  /** An operator's change of any profile field, admin-only ones included (the admin API's updateUserProfile, the library's). */
   async updateAsAdmin(em: EntityManager, userId: string, profile: Record<string, unknown>): Promise<User> {
     const user = await em.findOne(User, { id: userId });
     if (!user) throw new AuthError(ErrorCode.NOT_FOUND);

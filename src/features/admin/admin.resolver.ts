@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context/context';
 import type { AuthEvent, SocialAccount as SocialAccountRow } from '../../db/entities';
@@ -110,6 +111,18 @@ export class AdminResolver {
   @Mutation(() => AdminUser, { description: 'Admin: sets the roles (from ROLES; user is always kept).' })
   async setUserRoles(@Arg('id', () => ID) id: string, @Arg('roles', () => [String]) roles: string[], @Ctx() ctx: Context): Promise<AdminUser> {
     return adminUser(await ctx.services.admin.setRoles(ctx.em, await assertAdmin(ctx.em, ctx.caller), id, roles));
+  }
+
+  @Authorized(ADMIN_ROLE)
+  @Mutation(() => AdminUser, { description: 'Admin: turns the user’s authenticator app and recovery codes off (their passkeys stay) and ends every session.' })
+  async resetUserSecondFactors(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AdminUser> {
+    return adminUser(await ctx.services.admin.resetSecondFactors(ctx.em, await assertAdmin(ctx.em, ctx.caller), id, localeOf(ctx.request)));
+  }
+
+  @Authorized(ADMIN_ROLE)
+  @Mutation(() => AdminUser, { description: 'Admin: changes profile fields, admin-only ones included. Typed as AdminProfileInput; only with PROFILE_FIELDS.' })
+  async updateUserProfile(@Arg('id', () => ID) id: string, @Arg('profile', () => GraphQLJSONObject) profile: Record<string, unknown>, @Ctx() ctx: Context): Promise<AdminUser> {
+    return adminUser(await ctx.services.admin.updateProfile(ctx.em, await assertAdmin(ctx.em, ctx.caller), id, profile));
   }
 
   @Authorized(ADMIN_ROLE)

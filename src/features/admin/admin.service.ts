@@ -10,6 +10,8 @@ import type { ApiTokenService } from '../api-tokens/api-token.service';
 import type { AuditService } from '../audit/audit.service';
 import { isUuid } from '../credentials/credential-id';
 import type { PasswordResetService } from '../password-reset/password-reset.service';
+import type { ProfileService } from '../account/profile.service';
+import type { MfaService } from '../mfa/mfa.service';
 import type { RolesService } from '../roles/roles.service';
 import type { SessionService } from '../sessions/session.service';
 import { decodeUserCursor, encodeUserCursor, type UserFilter, userFilterQuery } from './user-list';
@@ -43,6 +45,8 @@ export class AdminService {
     private readonly apiTokens: ApiTokenService,
     private readonly passwordReset: PasswordResetService,
     private readonly roles: RolesService,
+    private readonly mfa: MfaService,
+    private readonly profile: ProfileService,
     private readonly audit: AuditService,
   ) {}
 
@@ -144,6 +148,18 @@ export class AdminService {
     }
     const user = await this.user(em, id);
     return this.roles.set(em, user.id, roles, admin.userView.id);
+  }
+
+  /** TOTP and recovery codes removed, every session ended (see MfaService.resetFactors). */
+  async resetSecondFactors(em: EntityManager, admin: AuthenticatedCaller, id: string, locale: string): Promise<User> {
+    return this.act(em, admin, id, 'ADMIN_RESET_SECOND_FACTORS', null, (tx, user) => this.mfa.resetFactors(tx, user, locale));
+  }
+
+  /** Any profile field, admin-only ones included (PROFILE_FIELDS). */
+  async updateProfile(em: EntityManager, admin: AuthenticatedCaller, id: string, profile: Record<string, unknown>): Promise<User> {
+    return this.act(em, admin, id, 'ADMIN_UPDATED_PROFILE', Object.keys(profile).join(','), async (tx) => {
+      await this.profile.updateAsAdmin(tx, id, profile);
+    });
   }
 
   async verifyEmail(em: EntityManager, admin: AuthenticatedCaller, id: string): Promise<User> {

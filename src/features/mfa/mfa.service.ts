@@ -79,6 +79,18 @@ export class MfaService {
     });
   }
 
+  /**
+   * An administrator's reset (a user who lost their authenticator): TOTP and recovery codes go,
+   * every session ends and trusted devices are forgotten, in the caller's transaction; the user
+   * is told. Passkeys stay: they are ways to sign in, which the user manages.
+   */
+  async resetFactors(tx: EntityManager, user: User, locale: string): Promise<void> {
+    await this.totp.remove(tx, user.id);
+    await this.recoveryCodes.removeAll(tx, user.id);
+    await this.securityState.changed(tx, user.id, 'SECOND_FACTOR_DISABLED', null);
+    afterCommit(tx, () => this.mailer.secondFactorDisabled(recipient(user, locale)));
+  }
+
   /** `regenerateRecoveryCodes`: needs a second factor proved within the window; the old set is void. */
   async regenerateRecoveryCodes(em: EntityManager, caller: AuthenticatedCaller): Promise<string[]> {
     if (!(await this.secondFactors.hasSecondFactor(em, caller.userView.id))) {

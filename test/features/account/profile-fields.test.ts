@@ -3,7 +3,9 @@ import { parse, printSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config';
 import { adopt, type AuthSuccessFields, callerKinds, GOOD_PASSWORD, signInAs, uniqueEmail } from '../../helpers/accounts';
+import { signInAsAdmin } from '../../helpers/admin';
 import { errorCode, TestClient } from '../../helpers/client';
+import { FakeClock } from '../../helpers/clock';
 import { sql, startTestServer, testEnv, type TestServer } from '../../helpers/test-server';
 
 /** Profile fields declared in configuration (PROFILE_FIELDS): typed, validated, stored, editable only by whom they should be. */
@@ -23,8 +25,9 @@ const ME = doc<{ me: { profile: Profile } | null }>(`{ me { ${PROFILE} } }`);
 const UPDATE = doc<{ updateMe: { profile: Profile } }>(`mutation($input: UpdateMeInput!) { updateMe(input: $input) { ${PROFILE} } }`);
 
 let server: TestServer;
+const clock = new FakeClock();
 beforeAll(async () => {
-  server = await startTestServer({ env: { PROFILE_FIELDS: JSON.stringify(FIELDS), AUTH_BASIC_ENABLED: 'true' } });
+  server = await startTestServer({ clock, env: { PROFILE_FIELDS: JSON.stringify(FIELDS), AUTH_BASIC_ENABLED: 'true' } });
 });
 afterAll(() => server?.close());
 
@@ -102,6 +105,17 @@ describe('stored profiles', () => {
     const { client, response } = await register({ company: 'Acme' });
     await sql(server, "update users set profile = '{}' where id = ?", [response.data!.register.user.id]);
     expect((await client.request(ME)).data?.me?.profile).toEqual({ company: null, newsletter: false, seats: null, birthday: null, plan: 'FREE' });
+  });
+
+  it('an administrator sets any field, admin-only ones too, with updateUserProfile (typed AdminProfileInput)', async () => {
+    expect(printSchema(server.app.schema)).toMatch(/updateUserProfile\([^)]*profile: AdminProfileInput![^)]*\): AdminUser!/);
+    const { client: admin } = await signInAsAdmin(server, clock, 'COOKIE', { profile: { company: 'Gatehouse' } });
+    const { client, response } = await register({ company: 'Acme' });
+    const set = doc<{ updateUserProfile: { user: { profile: Profile } } }>(`mutation($id: ID!, $profile: AdminProfileInput!) { updateUserProfile(id: $id, profile: $profile) { user { ${PROFILE} } } }`);
+    const changed = await admin.request(set, { id: response.data!.register.user.id, profile: { plan: 'PRO', seats: 10 } });
+    expect(changed.data?.updateUserProfile.user.profile).toMatchObject({ plan: 'PRO', seats: 10, company: 'Acme' });
+    expect((await client.request(ME)).data?.me?.profile.plan).toBe('PRO');
+    expect(errorCode(await client.request(set, { id: response.data!.register.user.id, profile: { plan: 'FREE' } }))).toBe('FORBIDDEN');
   });
 
   it('change only through the operator’s path, and are kept across a restart', async () => {

@@ -7,7 +7,8 @@ import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
 import { eventually } from '../../helpers/eventually';
 import { Mailbox } from '../../helpers/mailbox';
-import { enableTotp, signInWithTotp, totpCode } from '../../helpers/mfa';
+import { signInAsAdmin } from '../../helpers/admin';
+import { totpCode } from '../../helpers/mfa';
 import { settled, startTestServer, type TestServer } from '../../helpers/test-server';
 
 /** The admin API (SEC-64): who may use it, what each action does, and the trail it leaves. */
@@ -26,6 +27,7 @@ const REVOKE = doc<{ revokeUserCredentials: AdminUserFields }>(`mutation($id: ID
 const RESET = doc<{ requirePasswordReset: AdminUserFields }>(`mutation($id: ID!) { requirePasswordReset(id: $id) { ${FIELDS} } }`);
 const SET_ROLES = doc<{ setUserRoles: AdminUserFields }>(`mutation($id: ID!, $roles: [String!]!) { setUserRoles(id: $id, roles: $roles) { ${FIELDS} } }`);
 const VERIFY = doc<{ verifyUserEmail: AdminUserFields }>(`mutation($id: ID!) { verifyUserEmail(id: $id) { ${FIELDS} } }`);
+const RESET_FACTORS = doc<{ resetUserSecondFactors: AdminUserFields }>(`mutation($id: ID!) { resetUserSecondFactors(id: $id) { ${FIELDS} } }`);
 const DELETE = doc<{ deleteUser: boolean }>(`mutation($id: ID!) { deleteUser(id: $id) }`);
 const AUDIT = doc<{ auditEvents: { events: { type: string; userId: string | null; actorId: string | null }[] } }>(
   `query($filter: AuditFilterInput) { auditEvents(filter: $filter) { events { type userId actorId } } }`,
@@ -43,15 +45,7 @@ afterAll(async () => {
   await mailbox?.close();
 });
 
-/** An administrator signed in at aal2 (role admin, TOTP on, the second step done) over `kind`. */
-async function admin(kind: CredentialKind = 'COOKIE') {
-  const email = uniqueEmail('admin');
-  const first = await registerUser(server, 'COOKIE', email);
-  await server.app.services.roles.set(server.orm.em.fork(), first.result.user.id, ['admin']);
-  const { secret } = await enableTotp(first.client, clock);
-  const { client } = await signInWithTotp(server.graphqlUrl, email, kind, secret, clock);
-  return { client, id: first.result.user.id, email, secret, cookieClient: first.client };
-}
+const admin = (kind: CredentialKind = 'COOKIE') => signInAsAdmin(server, clock, kind);
 
 describe.each(callerKinds)('the admin API over %s (SEC-64)', (kind) => {
   it('is refused to a signed-in user without the admin role', async () => {
@@ -154,6 +148,16 @@ describe('admin actions', () => {
     expect(roles.data?.setUserRoles.user.roles).toEqual(['user', 'admin']);
     expect(errorCode(await client.request(SET_ROLES, { id: target.result.user.id, roles: ['root'] }))).toBe('BAD_USER_INPUT');
     expect((await client.request(VERIFY, { id: target.result.user.id })).data?.verifyUserEmail.user.emailVerified).toBe(true);
+  });
+
+  it('resetUserSecondFactors: TOTP and recovery codes go, sessions end, and the next login has no second step', async () => {
+    const { client } = await admin();
+    const target = await admin(); // a user with TOTP on (an administrator too, which does not matter here)
+    await client.request(RESET_FACTORS, { id: target.id });
+    expect(await whoAmI(target.client)).toBe('UNAUTHENTICATED');
+    const login = await new TestClient(server.graphqlUrl).request(LoginDocument, { input: { email: target.email, password: GOOD_PASSWORD } });
+    expect(login.data?.login?.__typename).toBe('AuthSuccess');
+    expect((await mailbox.waitFor(target.email, /^Two-factor authentication was turned off/)).subject).toMatch(/turned off/);
   });
 
   it('deleteUser deletes the account; the trail keeps the entry with its actor', async () => {
