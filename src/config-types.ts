@@ -109,7 +109,7 @@ export interface MailConfig {
   from: string;
   productName: string;
   /** Frontend paths the links in mails point to; the token is added as `?token=`. */
-  paths: { verifyEmail: string; resetPassword: string; confirmEmailChange: string; unlockAccount: string; secondFactor: string; signIn: string };
+  paths: { verifyEmail: string; resetPassword: string; confirmEmailChange: string; unlockAccount: string; secondFactor: string; signIn: string; invite: string };
 }
 
 /** A limit: `points` uses per `seconds`, per key (account, client address, …). */
@@ -182,6 +182,8 @@ export interface AccountEmailConfig {
   verificationTokenTtlSeconds: number;
   verificationCodeTtlSeconds: number;
   resetTokenTtlSeconds: number;
+  /** How long an administrator's invitation link lives. */
+  inviteTokenTtlSeconds: number;
   emailChangeTokenTtlSeconds: number;
   /** A new verification mail for the same user at most this often. */
   resendCooldownSeconds: number;

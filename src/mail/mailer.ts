@@ -53,6 +53,12 @@ export class Mailer {
     );
   }
 
+  invitation(to: Recipient, token: string): void {
+    this.send('invitation', to, (t) =>
+      t.invitation({ product: this.product, link: this.link(this.config.mail.paths.invite, token), days: Math.round(this.config.accountEmails.inviteTokenTtlSeconds / 86_400) }),
+    );
+  }
+
   passwordChanged(to: Recipient): void {
     this.send('password-changed', to, (t) => t.passwordChanged({ product: this.product, resetUrl: this.link(this.config.mail.paths.resetPassword) }));
   }

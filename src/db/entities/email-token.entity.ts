@@ -8,6 +8,8 @@ export enum EmailTokenPurpose {
   CHANGE_EMAIL = 'CHANGE_EMAIL',
   UNLOCK_ACCOUNT = 'UNLOCK_ACCOUNT',
   SIGN_IN = 'SIGN_IN',
+  /** An administrator's invitation (`inviteUser`): sets the first password, like a reset link. */
+  INVITE = 'INVITE',
 }
 
 /**

@@ -58,11 +58,12 @@ export class EmailTokenService {
    * for unknown, used, superseded, expired or other-purpose tokens, and for tokens whose user's
    * address is no longer the one they were sent to.
    */
-  async consume(em: EntityManager, token: string, purpose: EmailTokenPurpose): Promise<EmailToken> {
+  async consume(em: EntityManager, token: string, purpose: EmailTokenPurpose | EmailTokenPurpose[]): Promise<EmailToken> {
     if (!token.startsWith(EMAIL_TOKEN_PREFIX)) throw new AuthError(ErrorCode.INVALID_TOKEN);
     const tokenHash = hashToken(token);
     const now = this.clock.now();
-    const claimed = await em.nativeUpdate(EmailToken, { tokenHash, purpose, usedAt: null, expiresAt: { $gt: now } }, { usedAt: now });
+    const purposes = Array.isArray(purpose) ? { $in: purpose } : purpose;
+    const claimed = await em.nativeUpdate(EmailToken, { tokenHash, purpose: purposes, usedAt: null, expiresAt: { $gt: now } }, { usedAt: now });
     if (claimed !== 1) throw new AuthError(ErrorCode.INVALID_TOKEN);
     const row = await em.findOneOrFail(EmailToken, { tokenHash }, { populate: ['user'] });
     this.assertBound(row);

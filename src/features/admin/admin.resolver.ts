@@ -126,6 +126,12 @@ export class AdminResolver {
   }
 
   @Authorized(ADMIN_ROLE)
+  @Mutation(() => AdminUser, { description: 'Admin: creates an account and mails its owner an invitation link, which sets the first password (resetPassword).' })
+  async inviteUser(@Arg('email', () => String) email: string, @Arg('roles', () => [String], { nullable: true }) roles: string[] | null, @Ctx() ctx: Context): Promise<AdminUser> {
+    return adminUser(await ctx.services.admin.invite(ctx.em, await assertAdmin(ctx.em, ctx.caller), email, roles ?? [], localeOf(ctx.request)));
+  }
+
+  @Authorized(ADMIN_ROLE)
   @Mutation(() => AdminUser, { description: 'Admin: marks the address verified.' })
   async verifyUserEmail(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AdminUser> {
     return adminUser(await ctx.services.admin.verifyEmail(ctx.em, await assertAdmin(ctx.em, ctx.caller), id));

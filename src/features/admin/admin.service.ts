@@ -1,11 +1,14 @@
-import { type FilterQuery, LockMode } from '@mikro-orm/core';
+import { type FilterQuery, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { AuthenticatedCaller } from '../../context/context';
-import { type AuthEvent, User } from '../../db/entities';
+import { type AuthEvent, EmailTokenPurpose, User } from '../../db/entities';
 import { inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
+import type { Mailer } from '../../mail/mailer';
+import { parseEmail } from '../account/email';
 import { parseLabel } from '../account/text';
+import type { EmailTokenService } from '../account-emails/email-token.service';
 import type { ApiTokenService } from '../api-tokens/api-token.service';
 import type { AuditService } from '../audit/audit.service';
 import { isUuid } from '../credentials/credential-id';
@@ -47,7 +50,10 @@ export class AdminService {
     private readonly roles: RolesService,
     private readonly mfa: MfaService,
     private readonly profile: ProfileService,
+    private readonly emailTokens: EmailTokenService,
+    private readonly mailer: Mailer,
     private readonly audit: AuditService,
+    private readonly inviteTtlSeconds: number,
   ) {}
 
   /** Users, `first` at a time: newest first, or by email when searching a prefix (both index-backed). */
@@ -108,6 +114,32 @@ export class AdminService {
       Object.assign(user, { isActive: true, disabledReason: null, disabledUntil: null });
       await tx.flush();
     });
+  }
+
+  /**
+   * Creates an account for `email` with `roles` and mails its owner an invitation: a link (to
+   * INVITE_PATH, once, INVITE_TOKEN_TTL_SECONDS) whose token sets the first password with
+   * `resetPassword`, which also verifies the address. Until then nobody can sign in to it.
+   */
+  async invite(em: EntityManager, admin: AuthenticatedCaller, email: string, roles: string[], locale: string): Promise<User> {
+    const address = parseEmail(email);
+    const wanted = this.roles.parse(roles);
+    const { user, token } = await inTransaction(em, async (tx) => {
+      if ((await tx.count(User, { email: address })) > 0) throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email' });
+      const now = this.clock.now();
+      const created = tx.create(User, { email: address, roles: wanted, createdAt: now, updatedAt: now });
+      try {
+        await tx.flush();
+      } catch (error) {
+        if (error instanceof UniqueConstraintViolationException) throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email', cause: error });
+        throw error;
+      }
+      const issued = await this.emailTokens.issue(tx, created, EmailTokenPurpose.INVITE, address, this.inviteTtlSeconds);
+      await this.audit.recordIn(tx, { type: 'ADMIN_INVITED_USER', success: true, userId: created.id, actorId: admin.userView.id, detail: wanted.join(',') });
+      return { user: created, token: issued.token };
+    });
+    this.mailer.invitation({ email: address, locale }, token);
+    return user;
   }
 
   /** Re-enables the accounts whose ban has ended; returns how many. Run periodically (services) and by tests. */

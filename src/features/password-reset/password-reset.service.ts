@@ -47,7 +47,8 @@ export class PasswordResetService {
   async resetPassword(em: EntityManager, token: string, newPassword: string, locale: string): Promise<void> {
     assertPasswordAcceptable(newPassword, 'newPassword'); // before the token is spent
     const user = await inTransaction(em, async (tx) => {
-      const { user } = await this.tokens.consume(tx, token, EmailTokenPurpose.RESET_PASSWORD);
+      // An administrator's invitation sets the first password the same way.
+      const { user } = await this.tokens.consume(tx, token, [EmailTokenPurpose.RESET_PASSWORD, EmailTokenPurpose.INVITE]);
       // Now that the account is known, its address counts too; a refusal rolls the claim back.
       await this.screening.assertNotWeak(newPassword, { email: user.email }, 'newPassword');
       user.passwordHash = await this.passwords.hash(newPassword);

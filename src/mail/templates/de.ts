@@ -29,6 +29,14 @@ export const de: MailTemplates = {
     ],
     action: { label: 'Neues Passwort wählen', url: link },
   }),
+  invitation: ({ product, link, days }) => ({
+    subject: `Sie sind zu ${product} eingeladen`,
+    paragraphs: [
+      `Ein Administrator hat für diese E-Mail-Adresse ein ${product}-Konto angelegt. Öffnen Sie den Link unten, um Ihr Passwort zu wählen; er funktioniert einmal, ${days} Tage lang.`,
+      `Wenn Sie das nicht erwartet haben, ignorieren Sie diese E-Mail: Ohne den Link kann niemand das Konto nutzen.`,
+    ],
+    action: { label: 'Passwort wählen', url: link },
+  }),
   passwordChanged: ({ product, resetUrl }) => ({
     subject: `Ihr ${product}-Passwort wurde geändert`,
     paragraphs: [

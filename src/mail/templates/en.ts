@@ -29,6 +29,14 @@ export const en: MailTemplates = {
     ],
     action: { label: 'Choose a new password', url: link },
   }),
+  invitation: ({ product, link, days }) => ({
+    subject: `You are invited to ${product}`,
+    paragraphs: [
+      `An administrator created a ${product} account for this email address. Open the link below to choose your password; it works once, for ${days} days.`,
+      `If you did not expect this, ignore this mail: nobody can use the account without the link.`,
+    ],
+    action: { label: 'Choose your password', url: link },
+  }),
   passwordChanged: ({ product, resetUrl }) => ({
     subject: `Your ${product} password was changed`,
     paragraphs: [

@@ -6,6 +6,7 @@ export interface MailTemplates {
   signupAttempted(p: { product: string; signInUrl: string; resetUrl: string }): MailBody;
   passwordReset(p: { product: string; link: string; minutes: number }): MailBody;
   passwordChanged(p: { product: string; resetUrl: string }): MailBody;
+  invitation(p: { product: string; link: string; days: number }): MailBody;
   confirmEmailChange(p: { product: string; link: string; hours: number }): MailBody;
   emailChangeRequested(p: { product: string; newEmail: string }): MailBody;
   emailChanged(p: { product: string; newEmail: string }): MailBody;

@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateApiTokenDocument, type CredentialKind, LoginDocument } from '../../generated/graphql';
+import { CreateApiTokenDocument, type CredentialKind, LoginDocument, ResetPasswordDocument } from '../../generated/graphql';
 import { callerKinds, GOOD_PASSWORD, registerUser, signInAs, uniqueEmail, whoAmI } from '../../helpers/accounts';
 import { errorCode, TestClient } from '../../helpers/client';
 import { FakeClock } from '../../helpers/clock';
@@ -28,6 +28,7 @@ const RESET = doc<{ requirePasswordReset: AdminUserFields }>(`mutation($id: ID!)
 const SET_ROLES = doc<{ setUserRoles: AdminUserFields }>(`mutation($id: ID!, $roles: [String!]!) { setUserRoles(id: $id, roles: $roles) { ${FIELDS} } }`);
 const VERIFY = doc<{ verifyUserEmail: AdminUserFields }>(`mutation($id: ID!) { verifyUserEmail(id: $id) { ${FIELDS} } }`);
 const RESET_FACTORS = doc<{ resetUserSecondFactors: AdminUserFields }>(`mutation($id: ID!) { resetUserSecondFactors(id: $id) { ${FIELDS} } }`);
+const INVITE = doc<{ inviteUser: AdminUserFields }>(`mutation($email: String!, $roles: [String!]) { inviteUser(email: $email, roles: $roles) { ${FIELDS} } }`);
 const DELETE = doc<{ deleteUser: boolean }>(`mutation($id: ID!) { deleteUser(id: $id) }`);
 const AUDIT = doc<{ auditEvents: { events: { type: string; userId: string | null; actorId: string | null }[] } }>(
   `query($filter: AuditFilterInput) { auditEvents(filter: $filter) { events { type userId actorId } } }`,
@@ -158,6 +159,24 @@ describe('admin actions', () => {
     const login = await new TestClient(server.graphqlUrl).request(LoginDocument, { input: { email: target.email, password: GOOD_PASSWORD } });
     expect(login.data?.login?.__typename).toBe('AuthSuccess');
     expect((await mailbox.waitFor(target.email, /^Two-factor authentication was turned off/)).subject).toMatch(/turned off/);
+  });
+
+  it('inviteUser: an account with the roles given, finished by the mailed link, which sets the password and verifies the address', async () => {
+    const { client, id: adminId } = await admin();
+    const email = uniqueEmail('invited');
+    const invited = await client.request(INVITE, { email: email.toUpperCase(), roles: ['admin'] });
+    expect(invited.data?.inviteUser.user).toMatchObject({ email, roles: ['user', 'admin'], emailVerified: false });
+    const mail = await mailbox.waitFor(email, /^You are invited/);
+    expect(mail.link?.pathname).toBe('/accept-invite');
+    const login = () => new TestClient(server.graphqlUrl).request(LoginDocument, { input: { email, password: GOOD_PASSWORD } });
+    expect(errorCode(await login())).toBe('INVALID_CREDENTIALS'); // no way in before the link
+    expect((await new TestClient(server.graphqlUrl).request(ResetPasswordDocument, { input: { token: mail.token!, newPassword: GOOD_PASSWORD } })).data?.resetPassword).toBe(true);
+    const signedIn = (await login()).data?.login;
+    expect(signedIn).toMatchObject({ __typename: 'AuthSuccess', user: { email, emailVerified: true } });
+    expect(errorCode(await client.request(INVITE, { email }))).toBe('EMAIL_TAKEN');
+    expect(errorCode(await client.request(INVITE, { email: uniqueEmail(), roles: ['root'] }))).toBe('BAD_USER_INPUT');
+    const trail = await client.request(AUDIT, { filter: { actorId: adminId, type: 'ADMIN_INVITED_USER' } });
+    expect(trail.data?.auditEvents.events).toHaveLength(1);
   });
 
   it('deleteUser deletes the account; the trail keeps the entry with its actor', async () => {
