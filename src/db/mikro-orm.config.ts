@@ -33,7 +33,7 @@ export type EntityClass = Function;
 
 export interface OrmExtras {
   /** An observer of every statement sent (the tests count them); the statement is sent unchanged. */
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, params: readonly unknown[]) => void;
   /** Apply DATABASE_TIMEOUTS_MS (the serving pool); off for migrations and tooling. */
   timeouts?: boolean;
   /** Only the connect and acquire bounds (migrations: long statements, but no hang on a dead host). */
@@ -51,7 +51,7 @@ export function createOrmOptions(clientUrl: string, migrationsList?: MigrationOb
   const t = DATABASE_TIMEOUTS_MS;
   return defineConfig({
     clientUrl,
-    ...(onQuery ? { onQuery: (sql: string) => (onQuery(sql), sql) } : {}),
+    ...(onQuery ? { onQuery: (sql: string, params: unknown[]) => (onQuery(sql, params), sql) } : {}),
     entities: [...entities, ...(app?.entities ?? [])],
     extensions: [Migrator],
     // Entities name their column types explicitly, so no metadata scan of source files is needed.

@@ -24,6 +24,8 @@ export interface TestServer {
   databaseUrl: string;
   /** How many statements the server has sent to PostgreSQL through its ORM so far. */
   queries(): number;
+  /** The last statements sent (up to 50), with their parameters: to EXPLAIN exactly what the server ran. */
+  recentStatements(): { sql: string; params: readonly unknown[] }[];
   close(): Promise<void>;
 }
 
@@ -70,7 +72,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config = loadConfig(testEnv({ DATABASE_URL: databaseUrl, ...options.env }));
   const logger = createLogger(config, options.logDestination ?? suiteLogDestination());
   let queries = 0;
-  const orm = await connectOrm(databaseUrl, logger, { onQuery: () => void queries++, timeouts: true });
+  const recent: { sql: string; params: readonly unknown[] }[] = [];
+  const onQuery = (sql: string, params: readonly unknown[]) => {
+    queries++;
+    recent.push({ sql, params });
+    if (recent.length > 50) recent.shift();
+  };
+  const orm = await connectOrm(databaseUrl, logger, { onQuery, timeouts: true });
   const app = await createApp({ config, orm, clock: options.clock, logger });
   const port = await app.listen(config.port, '127.0.0.1'); // 0 (any free port) unless the test chose one
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -82,6 +90,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     config,
     databaseUrl,
     queries: () => queries,
+    recentStatements: () => [...recent],
     async close() {
       await app.close();
       await orm.close(true);

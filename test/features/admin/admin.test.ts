@@ -9,7 +9,7 @@ import { eventually } from '../../helpers/eventually';
 import { Mailbox } from '../../helpers/mailbox';
 import { signInAsAdmin } from '../../helpers/admin';
 import { totpCode } from '../../helpers/mfa';
-import { settled, startTestServer, type TestServer } from '../../helpers/test-server';
+import { settled, sql, startTestServer, type TestServer } from '../../helpers/test-server';
 
 /** The admin API (SEC-64): who may use it, what each action does, and the trail it leaves. */
 const doc = <R, V = Record<string, unknown>>(source: string) => parse(source) as unknown as TypedDocumentNode<R, V>;
@@ -249,3 +249,35 @@ describe('what an administrator sees', () => {
     expect(byActor.data!.auditEvents.events).toEqual([{ type: 'ADMIN_VERIFIED_EMAIL', userId: target.result.user.id, actorId: adminId }]);
   });
 });
+
+describe('users at scale', () => {
+  /** The plan of the last `select … from "users" … limit` the server ran, as PostgreSQL would run it now. */
+  async function planOfLastUserList(): Promise<string> {
+    const statement = server.recentStatements().reverse().find((q) => /from "users"/.test(q.sql) && /limit/.test(q.sql));
+    if (!statement) throw new Error('no user list was run');
+    const rows = await server.orm.em.getConnection().execute<{ 'QUERY PLAN': string }[]>(`explain ${statement.sql}`, [...statement.params]);
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  }
+
+  it('with 50,000 accounts (generate_series), both orders page through an index, never a scan of the table', async () => {
+    await sql(server, `insert into users (id, email, created_at, updated_at)
+      select gen_random_uuid(), 'seeded-' || lpad(n::text, 6, '0') || '@example.com', now() - (n || ' seconds')::interval, now()
+      from generate_series(1, 50000) as n`);
+    await sql(server, 'analyze users');
+    const { client } = await admin();
+    const newest = await client.request(USERS, { first: 20 });
+    expect(newest.data!.users.users).toHaveLength(20);
+    expect(await planOfLastUserList()).toMatch(/Index Scan Backward using users_created_at_id_index/);
+    const next = await client.request(USERS, { first: 20, after: newest.data!.users.endCursor });
+    expect(next.data!.users.users[0]!.user.id).not.toBe(newest.data!.users.users[19]!.user.id);
+    expect(await planOfLastUserList()).toMatch(/users_created_at_id_index[\s\S]*Index Cond: \(created_at <=/); // starts at the cursor, reads no row before it
+    const search = await client.request(USERS, { filter: { search: 'seeded-0123' }, first: 5 });
+    expect(search.data!.users.users.map((u) => u.user.email)).toEqual(['seeded-012300@example.com', 'seeded-012301@example.com', 'seeded-012302@example.com', 'seeded-012303@example.com', 'seeded-012304@example.com']);
+    const plan = await planOfLastUserList();
+    expect(plan).toMatch(/users_email_pattern_index|users_email_unique/);
+    expect(plan).not.toMatch(/Seq Scan on users/);
+    await client.request(USERS, { filter: { search: 'seeded-01' }, first: 5, after: search.data!.users.endCursor });
+    expect(await planOfLastUserList()).toMatch(/Index Cond: \(email > /);
+  });
+});
+
