@@ -66,7 +66,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const built = await buildGatehouseSchema(options.resolvers, config.profileFields);
   const schema = options.extendSchema ? options.extendSchema(built) : built;
   const limits = operationLimits(config);
-  const apollo = await createApolloServer(config, logger, schema, limits);
+  const apollo = await createApolloServer(config, logger, schema, limits, services.metrics);
   const buildContext = createContextBuilder(orm, services);
   const redirectFlow = createRedirectFlow(services, buildContext);
   const http = await createHttpServer({ config, logger, orm, services, apollo, schema, limits, buildContext, redirectFlow });
@@ -78,7 +78,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     services,
     schema,
     http: { fastify: http.fastify, contextOf: http.contextOf },
-    apolloOptions: () => apolloOptions(config, logger, schema, operationLimits(config)),
+    apolloOptions: () => apolloOptions(config, logger, schema, operationLimits(config), services.metrics),
     listen: (port = config.port, host = config.host) => http.listen(port, host),
     close: async (drainMs = DRAIN_MS) => {
       clearInterval(banSweep);

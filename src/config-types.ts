@@ -82,7 +82,10 @@ export interface Config {
   roles: { names: readonly string[]; jwtClaim: string };
   /** The app's profile fields (PROFILE_FIELDS), typed in the schema as `User.profile`. */
   profileFields: readonly ProfileFieldSpec[];
+  /** Who may read GET /metrics: these addresses (proxy-addr syntax: `loopback`, CIDRs), or a bearer of `token`. */
+  metrics: { allowFrom: readonly string[]; token: string | undefined };
   logLevel: string;
+  logFormat: 'json' | 'pretty';
 }
 
 /** Second factors: the policy, the keys TOTP seeds are encrypted with, and the flows' bounds. */

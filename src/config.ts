@@ -181,11 +181,14 @@ const schema = z.object({
   RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('gatehouse'),
   ROLES: list.pipe(z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'each role must be a lower-case name such as admin'))).default(['user', 'admin']),
   PROFILE_FIELDS: z.string().optional(),
+  METRICS_ALLOW_FROM: list.default(['loopback']),
+  METRICS_TOKEN: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
   JWT_ROLES_CLAIM: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_:/.-]{0,99}$/)
     .refine((claim) => !OWN_CLAIMS.includes(claim), `must not be one of ${OWN_CLAIMS.join(', ')}`)
     .default('roles'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -313,7 +316,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     roles: { names: [...new Set(['user', ...e.ROLES])], jwtClaim: e.JWT_ROLES_CLAIM },
     profileFields: profileFields(e.PROFILE_FIELDS),
+    metrics: { allowFrom: e.METRICS_ALLOW_FROM, token: e.METRICS_TOKEN },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    // Pretty for a developer at a terminal; JSON for everything that reads the lines (and production).
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
   });
 }
 

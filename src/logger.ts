@@ -11,7 +11,7 @@ export type { Logger };
  * it: request logging records method, path and status only, and these paths are redacted in case
  * a caller logs a request or user object.
  */
-export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
+export function createLogger(config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'logFormat'>>, destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level: config.logLevel,
@@ -25,7 +25,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
       },
       serializers: { err: (error: Error) => withoutSqlValues(pino.stdSerializers.err(error)) },
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? (config.logFormat === 'pretty' ? prettyStream() : pino.destination({ dest: 1, sync: false })),
   );
 }
 
@@ -49,4 +49,9 @@ function withoutSqlValues(error: pino.SerializedError): pino.SerializedError {
     if (typeof value === 'string') error[key] = VALUES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), value);
   }
   return error;
+}
+
+/** pino-pretty in a worker thread (LOG_FORMAT=pretty): colours and local times, for a terminal. */
+function prettyStream(): pino.DestinationStream {
+  return pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } });
 }

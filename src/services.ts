@@ -47,6 +47,7 @@ import type { Logger } from './logger';
 import { BackgroundTasks } from './background';
 import { Mailer } from './mail/mailer';
 import { MailOutbox } from './mail/outbox';
+import { Metrics } from './observability/metrics';
 import { DEFAULT_LOCALE } from './mail/templates';
 import { SignInPipeline } from './sign-in/sign-in.pipeline';
 
@@ -104,6 +105,8 @@ export interface Services {
   securityEvents: SecurityEventBus;
   /** Credentials of long-lived connections, checked again on every change and every second. */
   credentialWatch: CredentialWatch;
+  /** Prometheus metrics of this server (GET /metrics). */
+  metrics: Metrics;
 }
 
 export function createServices(config: Config, clock: Clock, logger: Logger, orm: MikroORM): Services {
@@ -114,17 +117,24 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const notifications = new DatabaseNotifications({ databaseUrl: orm.config.get('clientUrl')!, logger });
   const revokedSessions = new RevokedSessions({ notifications, retentionSeconds: config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS });
   const users = new UserCache(notifications, config.callerCacheSize);
+  const outbox = new MailOutbox(config, logger);
   orm.em.getEventManager().registerSubscriber(users.subscriber());
   const sessions = new SessionService(config, clock, notifications, users, (ids) => revokedSessions.markRevoked(ids));
   const accessTokens = new AccessTokenSigner(config.jwt, config.callerCacheSize);
-  const outbox = new MailOutbox(config, logger);
   const mailer = new Mailer(config, outbox);
   const emailTokens = new EmailTokenService(config, clock);
   const emailVerification = new EmailVerificationService(config, clock, emailTokens, mailer, rateLimits);
   const audit = new AuditService(clock, () => orm.em.fork(), logger, join(config.dataDir, 'audit-outbox'));
+  const metrics = new Metrics({ pool: () => poolUsage(orm), mailOutbox: () => outbox.depth, auditPending: () => audit.pending });
+  users.observe(metrics.cacheCounter('users'));
+  sessions.observeCache(metrics.cacheCounter('sessions'));
+  rateLimits.onLimited = (name) => metrics.rateLimited.inc({ limit: name });
   const lockout = new LockoutService(config, emailTokens, rateLimits, mailer, audit);
   // The moment a lock begins, after answering, like every lookup that must not show in the timing.
-  const attempts = new PasswordAttempts(rateLimits, (email) => background.run(async (em) => void (await lockout.notifyLocked(em, email, DEFAULT_LOCALE))));
+  const attempts = new PasswordAttempts(rateLimits, (email) => {
+    metrics.lockouts.inc();
+    background.run(async (em) => void (await lockout.notifyLocked(em, email, DEFAULT_LOCALE)));
+  });
   const devices = new DeviceTokens(config);
   const totp = new TotpService(clock, new SecretBox(config.mfa.encryptionKeys), config.mfa.issuer);
   const recoveryCodes = new RecoveryCodeService(clock);
@@ -133,6 +143,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const trustedDevices = new TrustedDeviceService(clock, config.mfa.trustedDeviceDays);
   const reauthentication = new ReauthenticationService(config, clock, passwords, attempts, secondFactors);
   const apiTokens = new ApiTokenService(config, clock, notifications, users, (em, userId) => secondFactors.hasSecondFactor(em, userId));
+  apiTokens.observeCache(metrics.cacheCounter('api_tokens'));
   const securityState = new SecurityStateService(config, sessions, emailTokens, apiTokens, trustedDevices);
   const mfa = new MfaService(config.mfa.policy, totp, recoveryCodes, secondFactors, reauthentication, securityState, mailer);
   const login = new LoginService(passwords, rateLimits, attempts, devices);
@@ -160,6 +171,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     emailSignIn,
     passkeys,
     mailer,
+    onAttempt: (type, outcome) => metrics.signIns.inc({ method: type, outcome }),
   });
   const passwordReset = new PasswordResetService(config, clock, passwords, screening, emailTokens, securityState, mailer, rateLimits);
   const roles = new RolesService(config, securityState, audit);
@@ -207,5 +219,12 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     admin: new AdminService(clock, sessions, apiTokens, passwordReset, roles, mfa, profile, emailTokens, mailer, audit, config.accountEmails.inviteTokenTtlSeconds),
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),
+    metrics,
   };
+}
+
+/** The serving pool's connections (knex's tarn pool), for the metrics; null before it exists. */
+function poolUsage(orm: MikroORM): { used: number; free: number; pending: number } | null {
+  const pool = (orm.em.getConnection().getKnex().client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
+  return pool ? { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() } : null;
 }

@@ -25,6 +25,11 @@ export class UserCache {
     this.rows = new RowCache(notifications, USER_CHANGED_CHANNEL, maxEntries);
   }
 
+  /** Reports each lookup (hit or miss) to `onLookup`: the metrics. */
+  observe(onLookup: (hit: boolean) => void): void {
+    this.rows.onLookup = onLookup;
+  }
+
   async load(em: LazyEm, id: string): Promise<FoundUser | null> {
     const cached = this.rows.get(id);
     if (cached) return { view: cached, attach: () => em().merge(User, { ...cached }) };

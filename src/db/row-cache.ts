@@ -22,6 +22,8 @@ export class RowCache<T> {
   private readonly keys = new Map<string, string>(); // id → key
   private readonly pending = new Map<string, number>(); // id → until (ms)
   private epoch = 0;
+  /** Told of every lookup, whether memory had the row (the metrics' hit ratio). */
+  onLookup: (hit: boolean) => void = () => {};
 
   constructor(
     private readonly notifications: DatabaseNotifications,
@@ -32,6 +34,12 @@ export class RowCache<T> {
   }
 
   get(key: string): T | null {
+    const value = this.find(key);
+    this.onLookup(value !== null);
+    return value;
+  }
+
+  private find(key: string): T | null {
     if (!this.notifications.isCurrent) return null;
     const entry = this.entries.get(key);
     if (entry === undefined || this.isPending(entry.id)) return null;

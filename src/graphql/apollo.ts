@@ -7,7 +7,9 @@ import type { Context } from '../context/context';
 import { createFormatError } from '../errors';
 import { auditPlugin } from '../features/audit/audit.plugin';
 import type { Logger } from '../logger';
+import type { Metrics } from '../observability/metrics';
 import { credentialGatePlugin } from './plugins/credential-gate';
+import { metricsPlugin } from './plugins/metrics';
 import { httpStatusPlugin } from './plugins/http-status';
 import type { operationLimits } from './plugins/operation-limits';
 import { subscriptionsOverWebSocketPlugin } from './plugins/subscriptions-over-websocket';
@@ -22,8 +24,9 @@ export async function createApolloServer(
   logger: Logger,
   schema: GraphQLSchema,
   limits: ReturnType<typeof operationLimits>,
+  metrics: Metrics,
 ): Promise<ApolloServer<Context>> {
-  const apollo = new ApolloServer<Context>(apolloOptions(config, logger, schema, limits));
+  const apollo = new ApolloServer<Context>(apolloOptions(config, logger, schema, limits, metrics));
   await apollo.start();
   return apollo;
 }
@@ -38,6 +41,7 @@ export function apolloOptions(
   logger: Logger,
   schema: GraphQLSchema,
   limits: ReturnType<typeof operationLimits>,
+  metrics: Metrics,
 ): ApolloServerOptionsWithSchema<Context> {
   return {
     schema,
@@ -53,6 +57,7 @@ export function apolloOptions(
     logger,
     plugins: [
       credentialGatePlugin(),
+      metricsPlugin(metrics),
       subscriptionsOverWebSocketPlugin(),
       httpStatusPlugin(),
       auditPlugin(),

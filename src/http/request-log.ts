@@ -25,6 +25,7 @@ export function requestLog(config: Config, logger: Logger) {
       const auth = request.gatehouseAuth;
       lines[level](
         {
+          reqId: request.id,
           req: { method: request.method, path: request.url.split('?')[0], remoteAddress: request.socket.remoteAddress },
           res: { statusCode: reply.raw.statusCode },
           responseTime: Math.round(performance.now() - started),

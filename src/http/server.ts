@@ -6,6 +6,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
 import { type ContextBuilder, describeCaller } from '../context/build-context';
@@ -19,6 +20,8 @@ import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { csrfSafe } from './app-routes';
 import { cookieSigner } from './cookie-signer';
+import proxyAddr from 'proxy-addr';
+import { safeEqual } from '../crypto/constant-time';
 import { effectsOf, requestInfoOf, sendOutcome } from './fastify-adapter';
 import { requestLog } from './request-log';
 import { securityHeaders } from './security-headers';
@@ -26,6 +29,7 @@ import { graphqlWebSocket, type WebSocketOptions } from './websocket';
 
 export const GRAPHQL_PATH = '/graphql';
 export const INTROSPECTION_PATH = '/oauth/introspect';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Far more than any credential of ours (a JWT is under 1 KB). */
 const MAX_TOKEN_LENGTH = 4096;
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -78,6 +82,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     // A path that is not valid percent-encoding, and the like: our error shape, not Fastify's
     // (which would echo the path back).
     frameworkErrors: (_error, _request, reply) => void sendError(reply, ErrorCode.BAD_REQUEST),
+    // A request id for the request log and the response (X-Request-Id): the caller's own when it
+    // looks like one (a proxy's or a load balancer's), else a new one; never arbitrary text.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
   });
 
   const inFlight = new Set<FastifyReply>();
@@ -87,6 +98,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     reply.raw.once('close', () => inFlight.delete(reply));
   });
   app.addHook('onRequest', securityHeaders(config, GRAPHQL_PATH));
+  app.addHook('onRequest', async (request, reply) => void reply.header('X-Request-Id', request.id));
   await app.register(fastifyCookie, { secret: cookieSigner(config.secretKeys) });
   await app.register(fastifyWebsocket, { options: { maxPayload: BODY_LIMIT_BYTES } });
   const allowedOrigins = new Set(config.corsOrigins);
@@ -106,7 +118,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   // browser's "simple" request; JSON is parsed by Fastify within the body limit.
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, {}));
 
+  // Readiness names each dependency (/healthz is its older name); liveness only says the process answers.
+  app.get('/readyz', healthCheck(options));
   app.get('/healthz', healthCheck(options));
+  app.get('/livez', async (_request, reply) => reply.send({ status: 'ok' }));
+  app.get('/metrics', metricsRoute(options));
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    services.metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
   // Public keys for other services that verify our access tokens.
   app.get('/.well-known/jwks.json', async (_request, reply) => reply.header('Cache-Control', 'public, max-age=300').send(services.accessTokens.jwks()));
 
@@ -187,6 +207,22 @@ function introspectionRoute({ buildContext, services }: HttpServerOptions) {
         return sendError(reply, error.code);
       }
     });
+  };
+}
+
+/**
+ * GET /metrics (Prometheus text format): only from METRICS_ALLOW_FROM (loopback by default, the
+ * address as TRUST_PROXY resolves it), or with `Authorization: Bearer <METRICS_TOKEN>` (compared
+ * in constant time). Anyone else gets 404, as if there were nothing here.
+ */
+function metricsRoute({ config, services }: HttpServerOptions) {
+  const trusted = proxyAddr.compile([...config.metrics.allowFrom]);
+  const token = config.metrics.token;
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const byToken = token !== undefined && bearer !== undefined && safeEqual(bearer, token);
+    if (!byToken && !trusted(request.ip, 0)) return sendError(reply, ErrorCode.ROUTE_NOT_FOUND);
+    return reply.type(services.metrics.registry.contentType).header('Cache-Control', 'no-store').send(await services.metrics.registry.metrics());
   };
 }
 

@@ -28,6 +28,11 @@ export class MailOutbox {
   private readonly transporter: ReturnType<typeof nodemailer.createTransport>;
   private readonly retryDelaysMs: number[];
   private readonly pending = new Set<Promise<void>>();
+
+  /** Mails not yet sent (waiting for their next try included). */
+  get depth(): number {
+    return this.pending.size;
+  }
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 

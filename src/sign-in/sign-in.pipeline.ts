@@ -72,6 +72,8 @@ export interface SignInPipelineDeps {
   mailer: Mailer;
   /** Work run after the answer, on an EntityManager of its own. */
   background: BackgroundTasks;
+  /** Told of each attempt's outcome (success, pending: a further step, failure): the metrics. */
+  onAttempt?: (type: string, outcome: 'success' | 'pending' | 'failure') => void;
 }
 
 /**
@@ -412,9 +414,11 @@ export class SignInPipeline {
       const userId = result instanceof AuthSuccess ? result.user.id : (facts.userId ?? null);
       const detail = facts.detail ?? (result instanceof PendingStep ? result.step : null);
       this.record(type, req, { ...facts, success: true, userId, detail });
+      this.deps.onAttempt?.(type, result instanceof PendingStep ? 'pending' : 'success');
       return result;
     } catch (error) {
       this.record(type, req, { ...facts, success: false, detail: error instanceof AuthError ? error.code : 'INTERNAL_SERVER_ERROR' });
+      this.deps.onAttempt?.(type, 'failure');
       throw error;
     }
   }

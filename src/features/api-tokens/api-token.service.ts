@@ -47,6 +47,11 @@ export class ApiTokenService {
     this.cache = new RowCache(notifications, API_TOKEN_CHANGED_CHANNEL, config.callerCacheSize);
   }
 
+  /** Reports each cache lookup (hit or miss) to `onLookup`: the metrics. */
+  observeCache(onLookup: (hit: boolean) => void): void {
+    this.cache.onLookup = onLookup;
+  }
+
   /**
    * Creates a token for `user`; returns it with its plaintext, which is never stored or shown
    * again. Lifetimes are bounded: the default applies when none is given, and no token outlives

@@ -74,6 +74,11 @@ export class AuditService {
     this.writing.add(writing);
   }
 
+  /** Entries recorded and not yet written (the metrics). */
+  get pending(): number {
+    return this.writing.size;
+  }
+
   /** Resolves once every entry recorded so far is written or held in the outbox (shutdown waits for it). */
   async settled(): Promise<void> {
     while (this.writing.size > 0) await Promise.all(this.writing);

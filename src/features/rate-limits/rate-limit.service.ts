@@ -26,6 +26,8 @@ export class RateLimitService {
   private readonly limiters = new Map<RateLimitName, RateLimiterAbstract>();
   private readonly pool?: pg.Pool;
   private readonly redis?: RedisStore;
+  /** Told of every refusal, by limit name (the metrics). */
+  onLimited: (name: RateLimitName) => void = () => {};
 
   constructor(config: Config, databaseUrl: string, logger: Logger) {
     const { enabled, redisUrl, keyPrefix, limits } = config.rateLimits;
@@ -105,6 +107,7 @@ export class RateLimitService {
       return { ok: true, res: await limiter.consume(key), limiter };
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      this.onLimited(name);
       return { ok: false, res: rejection, limiter };
     }
   }

@@ -58,6 +58,11 @@ export class SessionService {
     this.cache = new RowCache(notifications, SESSION_CHANGED_CHANNEL, config.callerCacheSize);
   }
 
+  /** Reports each cache lookup (hit or miss) to `onLookup`: the metrics. */
+  observeCache(onLookup: (hit: boolean) => void): void {
+    this.cache.onLookup = onLookup;
+  }
+
   /** Browsers get the short ASVS lifetimes; app sessions (token, JWT) the longer app ones. */
   lifetimesFor(kind: CredentialKind): SessionLifetimes {
     return kind === CredentialKind.COOKIE ? this.config.session : this.config.tokenSession;
