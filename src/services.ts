@@ -63,6 +63,8 @@ export interface Services {
   passwords: PasswordHasher;
   /** Every way to sign in goes through it: first factor, gates, audit, session. */
   signIn: SignInPipeline;
+  /** The checks of a new account (the command line's create-user uses them too). */
+  registration: RegistrationService;
   sessions: SessionService;
   accessTokens: AccessTokenSigner;
   refreshTokens: RefreshTokenService;
@@ -184,6 +186,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     background,
     passwords,
     signIn,
+    registration,
     sessions,
     accessTokens,
     refreshTokens,

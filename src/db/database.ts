@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -10,6 +11,8 @@ import { type AppSchema, createOrmOptions, type OrmExtras } from './mikro-orm.co
 import { within } from '../within';
 
 const CLOSE_MS = 1_000;
+/** Under the data dir while its embedded PostgreSQL runs: that cluster's URL (it listens on 127.0.0.1 only). */
+export const EMBEDDED_URL_FILE = 'postgres-url';
 
 export interface Database {
   orm: MikroORM;
@@ -53,7 +56,11 @@ async function startEmbedded(config: Config, logger: Logger): Promise<{ url: str
     const dir = clusterDirFor(config.dataDir);
     if (dir !== join(config.dataDir, 'postgres')) logger.info({ dir }, `the PostgreSQL system user cannot reach ${config.dataDir}: the embedded cluster lives in ${dir}`);
     const cluster = await startEmbeddedPostgres({ dir, persistent: true, logger });
-    return { url: cluster.url, dir, stop: () => cluster.stop().finally(() => lock.release()) };
+    // For `gatehouse db` while this server runs: the cluster's port is chosen at each start.
+    const urlFile = join(config.dataDir, EMBEDDED_URL_FILE);
+    writeFileSync(urlFile, `${cluster.url}\n`, { mode: 0o600 });
+    const stop = () => cluster.stop().finally(() => (rmSync(urlFile, { force: true }), lock.release()));
+    return { url: cluster.url, dir, stop };
   } catch (error) {
     lock.release();
     throw error;

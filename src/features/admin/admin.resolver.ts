@@ -86,60 +86,60 @@ export class AdminResolver {
     @Ctx() ctx: Context,
   ): Promise<AdminUser> {
     const admin = await assertAdmin(ctx.em, ctx.caller);
-    return adminUser(await ctx.services.admin.disable(ctx.em, admin, id, reason ?? null, until ?? null));
+    return adminUser(await ctx.services.admin.disable(ctx.em, admin.userView.id, id, reason ?? null, until ?? null));
   }
 
   @Authorized(ADMIN_ROLE)
   @Mutation(() => AdminUser, { description: 'Admin: enables a disabled account (its old credentials stay ended).' })
   async enableUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AdminUser> {
-    return adminUser(await ctx.services.admin.enable(ctx.em, await assertAdmin(ctx.em, ctx.caller), id));
+    return adminUser(await ctx.services.admin.enable(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, id));
   }
 
   @Authorized(ADMIN_ROLE)
   @Mutation(() => AdminUser, { description: 'Admin: ends every session, JWT family and API token of the user.' })
   async revokeUserCredentials(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AdminUser> {
-    return adminUser(await ctx.services.admin.revokeCredentials(ctx.em, await assertAdmin(ctx.em, ctx.caller), id));
+    return adminUser(await ctx.services.admin.revokeCredentials(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, id));
   }
 
   @Authorized(ADMIN_ROLE)
   @Mutation(() => AdminUser, { description: 'Admin: the password stops working, every session ends, and a reset link is mailed.' })
   async requirePasswordReset(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AdminUser> {
-    return adminUser(await ctx.services.admin.requirePasswordReset(ctx.em, await assertAdmin(ctx.em, ctx.caller), id, localeOf(ctx.request)));
+    return adminUser(await ctx.services.admin.requirePasswordReset(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, id, localeOf(ctx.request)));
   }
 
   @Authorized(ADMIN_ROLE)
   @Mutation(() => AdminUser, { description: 'Admin: sets the roles (from ROLES; user is always kept).' })
   async setUserRoles(@Arg('id', () => ID) id: string, @Arg('roles', () => [String]) roles: string[], @Ctx() ctx: Context): Promise<AdminUser> {
-    return adminUser(await ctx.services.admin.setRoles(ctx.em, await assertAdmin(ctx.em, ctx.caller), id, roles));
+    return adminUser(await ctx.services.admin.setRoles(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, id, roles));
   }
 
   @Authorized(ADMIN_ROLE)
   @Mutation(() => AdminUser, { description: 'Admin: turns the user’s authenticator app and recovery codes off (their passkeys stay) and ends every session.' })
   async resetUserSecondFactors(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AdminUser> {
-    return adminUser(await ctx.services.admin.resetSecondFactors(ctx.em, await assertAdmin(ctx.em, ctx.caller), id, localeOf(ctx.request)));
+    return adminUser(await ctx.services.admin.resetSecondFactors(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, id, localeOf(ctx.request)));
   }
 
   @Authorized(ADMIN_ROLE)
   @Mutation(() => AdminUser, { description: 'Admin: changes profile fields, admin-only ones included. Typed as AdminProfileInput; only with PROFILE_FIELDS.' })
   async updateUserProfile(@Arg('id', () => ID) id: string, @Arg('profile', () => GraphQLJSONObject) profile: Record<string, unknown>, @Ctx() ctx: Context): Promise<AdminUser> {
-    return adminUser(await ctx.services.admin.updateProfile(ctx.em, await assertAdmin(ctx.em, ctx.caller), id, profile));
+    return adminUser(await ctx.services.admin.updateProfile(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, id, profile));
   }
 
   @Authorized(ADMIN_ROLE)
   @Mutation(() => AdminUser, { description: 'Admin: creates an account and mails its owner an invitation link, which sets the first password (resetPassword).' })
   async inviteUser(@Arg('email', () => String) email: string, @Arg('roles', () => [String], { nullable: true }) roles: string[] | null, @Ctx() ctx: Context): Promise<AdminUser> {
-    return adminUser(await ctx.services.admin.invite(ctx.em, await assertAdmin(ctx.em, ctx.caller), email, roles ?? [], localeOf(ctx.request)));
+    return adminUser(await ctx.services.admin.invite(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, email, roles ?? [], localeOf(ctx.request)));
   }
 
   @Authorized(ADMIN_ROLE)
   @Mutation(() => AdminUser, { description: 'Admin: marks the address verified.' })
   async verifyUserEmail(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AdminUser> {
-    return adminUser(await ctx.services.admin.verifyEmail(ctx.em, await assertAdmin(ctx.em, ctx.caller), id));
+    return adminUser(await ctx.services.admin.verifyEmail(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, id));
   }
 
   @Authorized(ADMIN_ROLE)
   @Mutation(() => Boolean, { description: 'Admin: deletes the account and every credential; the audit trail keeps its entries.' })
   async deleteUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    return ctx.services.admin.deleteUser(ctx.em, await assertAdmin(ctx.em, ctx.caller), id);
+    return ctx.services.admin.deleteUser(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, id);
   }
 }

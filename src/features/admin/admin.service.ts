@@ -1,7 +1,6 @@
 import { type FilterQuery, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
-import type { AuthenticatedCaller } from '../../context/context';
 import { type AuthEvent, EmailTokenPurpose, User } from '../../db/entities';
 import { inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
@@ -39,7 +38,8 @@ const MAX_REASON_LENGTH = 500;
 /**
  * What an administrator can do to accounts. Every action runs in one transaction with its audit
  * entry (on the target's trail and the administrator's, SEC-64), so none is done unrecorded.
- * Who may call it is the resolver's `assertAdmin`.
+ * Who may call it is the resolver's `assertAdmin`; `actorId` is that administrator, or null for
+ * an operator at the command line (`gatehouse` CLI).
  */
 export class AdminService {
   constructor(
@@ -95,12 +95,12 @@ export class AdminService {
    * and API token, and voids mailed links), with a reason and, optionally, an end: the account
    * comes back by itself once `until` has passed (`liftExpiredBans`).
    */
-  async disable(em: EntityManager, admin: AuthenticatedCaller, id: string, reason: string | null, until: Date | null): Promise<User> {
-    if (id === admin.userView.id) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'id', message: 'You cannot disable your own account.' });
+  async disable(em: EntityManager, actorId: string | null, id: string, reason: string | null, until: Date | null): Promise<User> {
+    if (id === actorId) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'id', message: 'You cannot disable your own account.' });
     if (until && until <= this.clock.now()) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'until', message: 'Choose a time in the future, or none.' });
     const why = reason === null || reason.trim() === '' ? null : parseLabel(reason, MAX_REASON_LENGTH);
     if (why === null && reason !== null && reason.trim() !== '') throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'reason', message: `Use at most ${MAX_REASON_LENGTH} printable characters.` });
-    return this.act(em, admin, id, 'ADMIN_DISABLED_USER', until ? `until ${until.toISOString()}` : null, async (tx, user) => {
+    return this.act(em, actorId, id, 'ADMIN_DISABLED_USER', until ? `until ${until.toISOString()}` : null, async (tx, user) => {
       // First, so this instance's revoked set learns the sessions at once; the database's trigger
       // on is_active then ends what is left (API tokens, mailed links) and tells the others.
       await this.sessions.revokeAllSessions(tx, user.id, 'disabled');
@@ -109,8 +109,8 @@ export class AdminService {
     });
   }
 
-  async enable(em: EntityManager, admin: AuthenticatedCaller, id: string): Promise<User> {
-    return this.act(em, admin, id, 'ADMIN_ENABLED_USER', null, async (tx, user) => {
+  async enable(em: EntityManager, actorId: string | null, id: string): Promise<User> {
+    return this.act(em, actorId, id, 'ADMIN_ENABLED_USER', null, async (tx, user) => {
       Object.assign(user, { isActive: true, disabledReason: null, disabledUntil: null });
       await tx.flush();
     });
@@ -121,7 +121,7 @@ export class AdminService {
    * INVITE_PATH, once, INVITE_TOKEN_TTL_SECONDS) whose token sets the first password with
    * `resetPassword`, which also verifies the address. Until then nobody can sign in to it.
    */
-  async invite(em: EntityManager, admin: AuthenticatedCaller, email: string, roles: string[], locale: string): Promise<User> {
+  async invite(em: EntityManager, actorId: string | null, email: string, roles: string[], locale: string): Promise<User> {
     const address = parseEmail(email);
     const wanted = this.roles.parse(roles);
     const { user, token } = await inTransaction(em, async (tx) => {
@@ -135,7 +135,7 @@ export class AdminService {
         throw error;
       }
       const issued = await this.emailTokens.issue(tx, created, EmailTokenPurpose.INVITE, address, this.inviteTtlSeconds);
-      await this.audit.recordIn(tx, { type: 'ADMIN_INVITED_USER', success: true, userId: created.id, actorId: admin.userView.id, detail: wanted.join(',') });
+      await this.audit.recordIn(tx, { type: 'ADMIN_INVITED_USER', success: true, userId: created.id, actorId, detail: wanted.join(',') });
       return { user: created, token: issued.token };
     });
     this.mailer.invitation({ email: address, locale }, token);
@@ -153,8 +153,8 @@ export class AdminService {
   }
 
   /** Ends every session, JWT family and API token of the user at once; the account stays. */
-  async revokeCredentials(em: EntityManager, admin: AuthenticatedCaller, id: string): Promise<User> {
-    return this.act(em, admin, id, 'ADMIN_REVOKED_CREDENTIALS', null, async (tx, user) => {
+  async revokeCredentials(em: EntityManager, actorId: string | null, id: string): Promise<User> {
+    return this.act(em, actorId, id, 'ADMIN_REVOKED_CREDENTIALS', null, async (tx, user) => {
       await this.sessions.revokeAllSessions(tx, user.id, 'admin_revoked');
       await this.apiTokens.revokeAll(tx, user.id);
     });
@@ -164,8 +164,8 @@ export class AdminService {
    * Forces a new password: the old one stops working at once (the account has none until the
    * user follows the reset link mailed to them), and every session ends.
    */
-  async requirePasswordReset(em: EntityManager, admin: AuthenticatedCaller, id: string, locale: string): Promise<User> {
-    const user = await this.act(em, admin, id, 'ADMIN_REQUIRED_PASSWORD_RESET', null, async (tx, target) => {
+  async requirePasswordReset(em: EntityManager, actorId: string | null, id: string, locale: string): Promise<User> {
+    const user = await this.act(em, actorId, id, 'ADMIN_REQUIRED_PASSWORD_RESET', null, async (tx, target) => {
       target.passwordHash = null;
       await tx.flush();
       await this.sessions.revokeAllSessions(tx, target.id, 'password_reset_required');
@@ -174,37 +174,37 @@ export class AdminService {
     return user;
   }
 
-  async setRoles(em: EntityManager, admin: AuthenticatedCaller, id: string, roles: string[]): Promise<User> {
-    if (id === admin.userView.id && !roles.includes('admin')) {
+  async setRoles(em: EntityManager, actorId: string | null, id: string, roles: string[]): Promise<User> {
+    if (id === actorId && !roles.includes('admin')) {
       throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'roles', message: 'You cannot take the admin role from yourself.' });
     }
     const user = await this.user(em, id);
-    return this.roles.set(em, user.id, roles, admin.userView.id);
+    return this.roles.set(em, user.id, roles, actorId);
   }
 
   /** TOTP and recovery codes removed, every session ended (see MfaService.resetFactors). */
-  async resetSecondFactors(em: EntityManager, admin: AuthenticatedCaller, id: string, locale: string): Promise<User> {
-    return this.act(em, admin, id, 'ADMIN_RESET_SECOND_FACTORS', null, (tx, user) => this.mfa.resetFactors(tx, user, locale));
+  async resetSecondFactors(em: EntityManager, actorId: string | null, id: string, locale: string): Promise<User> {
+    return this.act(em, actorId, id, 'ADMIN_RESET_SECOND_FACTORS', null, (tx, user) => this.mfa.resetFactors(tx, user, locale));
   }
 
   /** Any profile field, admin-only ones included (PROFILE_FIELDS). */
-  async updateProfile(em: EntityManager, admin: AuthenticatedCaller, id: string, profile: Record<string, unknown>): Promise<User> {
-    return this.act(em, admin, id, 'ADMIN_UPDATED_PROFILE', Object.keys(profile).join(','), async (tx) => {
+  async updateProfile(em: EntityManager, actorId: string | null, id: string, profile: Record<string, unknown>): Promise<User> {
+    return this.act(em, actorId, id, 'ADMIN_UPDATED_PROFILE', Object.keys(profile).join(','), async (tx) => {
       await this.profile.updateAsAdmin(tx, id, profile);
     });
   }
 
-  async verifyEmail(em: EntityManager, admin: AuthenticatedCaller, id: string): Promise<User> {
-    return this.act(em, admin, id, 'ADMIN_VERIFIED_EMAIL', null, async (tx, user) => {
+  async verifyEmail(em: EntityManager, actorId: string | null, id: string): Promise<User> {
+    return this.act(em, actorId, id, 'ADMIN_VERIFIED_EMAIL', null, async (tx, user) => {
       user.emailVerifiedAt ??= this.clock.now();
       await tx.flush();
     });
   }
 
   /** Deletes the account and every credential (the rows cascade); the audit trail keeps its entries. */
-  async deleteUser(em: EntityManager, admin: AuthenticatedCaller, id: string): Promise<boolean> {
-    if (id === admin.userView.id) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'id', message: 'Delete your own account with deleteAccount.' });
-    await this.act(em, admin, id, 'ADMIN_DELETED_USER', null, async (tx, user) => {
+  async deleteUser(em: EntityManager, actorId: string | null, id: string): Promise<boolean> {
+    if (id === actorId) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'id', message: 'Delete your own account with deleteAccount.' });
+    await this.act(em, actorId, id, 'ADMIN_DELETED_USER', null, async (tx, user) => {
       await this.sessions.revokeAllSessions(tx, user.id, 'account_deleted');
       await tx.nativeDelete(User, { id: user.id });
     });
@@ -216,12 +216,12 @@ export class AdminService {
    * (target: the user, actor: the administrator). The entry's user is the target's id, which a
    * deletion sets to null: the entry stays, with the actor.
    */
-  private async act(em: EntityManager, admin: AuthenticatedCaller, id: string, type: string, detail: string | null, change: (tx: EntityManager, user: User) => Promise<void>): Promise<User> {
+  private async act(em: EntityManager, actorId: string | null, id: string, type: string, detail: string | null, change: (tx: EntityManager, user: User) => Promise<void>): Promise<User> {
     if (!isUuid(id)) throw new AuthError(ErrorCode.NOT_FOUND);
     return inTransaction(em, async (tx) => {
       const user = await tx.findOne(User, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!user) throw new AuthError(ErrorCode.NOT_FOUND);
-      await this.audit.recordIn(tx, { type, success: true, userId: user.id, actorId: admin.userView.id, detail, email: user.email });
+      await this.audit.recordIn(tx, { type, success: true, userId: user.id, actorId, detail, email: user.email });
       await change(tx, user);
       return user;
     });
