@@ -28,6 +28,8 @@ let graphqlUrl: string;
 let output = '';
 let work: string | undefined;
 let database: string | undefined;
+let appDir: string;
+let appEnv: Record<string, string>;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'gatehouse-pack-'));
@@ -39,7 +41,7 @@ beforeAll(async () => {
   await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: stage });
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
 
-  const app = join(work, 'app');
+  const app = (appDir = join(work, 'app'));
   mkdirSync(app);
   const dependencies = { gatehouse: `file:../${tarball}`, ...pick(pkg.dependencies, ['type-graphql', 'graphql', 'reflect-metadata']), '@types/node': '20.19.43' };
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-app', private: true, dependencies, allowScripts: pkg.allowScripts }));
@@ -49,7 +51,7 @@ beforeAll(async () => {
 
   database = `gatehouse_pack_${process.pid}_${Date.now()}`;
   await adminQuery(inject('adminUrl'), `create database "${database}"`); // empty: the package migrates it
-  const env = processEnv({ DATABASE_URL: databaseUrl(inject('adminUrl'), database), HOST: '127.0.0.1' });
+  const env = (appEnv = processEnv({ DATABASE_URL: databaseUrl(inject('adminUrl'), database), HOST: '127.0.0.1' }));
   child = spawn(process.execPath, [join(app, 'out', 'index.js')], { cwd: app, env: { PATH: process.env.PATH ?? '', ...env } });
   graphqlUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the app did not start:\n${output}`)), 45_000);
@@ -85,6 +87,13 @@ describe('the packed package in an app of its own', () => {
     expect((await client.request(MeDocument)).data?.me?.email).toBe(email);
     expect((await client.request(GREETING)).data?.greeting).toBe(`Hello, ${email}`);
     expect(errorCode(await new TestClient(graphqlUrl).request(GREETING))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('the packed command line', () => {
+  it('is installed as the gatehouse bin and runs against the app’s database', async () => {
+    const { stdout } = await run(join(appDir, 'node_modules', '.bin', 'gatehouse'), ['doctor'], { cwd: appDir, env: { PATH: process.env.PATH ?? '', ...appEnv, LOG_LEVEL: 'warn' } });
+    expect(stdout).toMatch(/^ok +database .*every migration applied/m);
   });
 });
 
