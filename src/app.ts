@@ -51,6 +51,8 @@ export interface App {
 const DRAIN_MS = 6_000;
 /** How often accounts whose ban (`disableUser(until)`) has ended are enabled again. */
 const BAN_SWEEP_MS = 30_000;
+/** How often rows that can never be used again are deleted (HousekeepingService). */
+const HOUSEKEEPING_MS = 60 * 60 * 1000;
 /** Each dependency gets this long to let go at shutdown (a frozen one never answers). */
 const RELEASE_MS = 1_000;
 
@@ -73,6 +75,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const banSweep = setInterval(() => {
     services.admin.liftExpiredBans(orm.em.fork()).catch((error: unknown) => logger.warn({ err: error }, 'ended bans could not be lifted now; trying again'));
   }, BAN_SWEEP_MS).unref();
+  const housekeeping = setInterval(() => {
+    services.housekeeping.sweep(orm.em.fork()).catch((error: unknown) => logger.warn({ err: error }, 'housekeeping could not run now; trying again later'));
+  }, HOUSEKEEPING_MS).unref();
 
   return {
     services,
@@ -82,6 +87,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     listen: (port = config.port, host = config.host) => http.listen(port, host),
     close: async (drainMs = DRAIN_MS) => {
       clearInterval(banSweep);
+      clearInterval(housekeeping);
       await http.close(drainMs);
       await apollo.stop();
       // Work started after answering (lookups, notices) finishes first, within bounds.

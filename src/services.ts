@@ -48,6 +48,7 @@ import { BackgroundTasks } from './background';
 import { Mailer } from './mail/mailer';
 import { MailOutbox } from './mail/outbox';
 import { Metrics } from './observability/metrics';
+import { HousekeepingService } from './features/housekeeping/housekeeping.service';
 import { DEFAULT_LOCALE } from './mail/templates';
 import { SignInPipeline } from './sign-in/sign-in.pipeline';
 
@@ -109,6 +110,8 @@ export interface Services {
   credentialWatch: CredentialWatch;
   /** Prometheus metrics of this server (GET /metrics). */
   metrics: Metrics;
+  /** Deletes rows that can never be used again (expired challenges, flows, mailed tokens). */
+  housekeeping: HousekeepingService;
 }
 
 export function createServices(config: Config, clock: Clock, logger: Logger, orm: MikroORM): Services {
@@ -223,6 +226,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),
     metrics,
+    housekeeping: new HousekeepingService(clock),
   };
 }
 
