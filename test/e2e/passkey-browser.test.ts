@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/accounts';
 import { hasChromium, launchChromium } from '../helpers/chromium';
@@ -58,18 +58,27 @@ async function inPage<A, R>(tab: Page, fn: (arg: A) => Promise<R>, arg: A): Prom
   }
 }
 
+/**
+ * The test page in a fresh context with the DevTools virtual authenticator: a platform
+ * authenticator (internal, resident keys, user verification) that consents by itself.
+ */
+async function pageWithAuthenticator(browser: Browser) {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  const cdp = await context.newCDPSession(tab);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  await tab.goto(frontend);
+  return { tab, cdp, authenticatorId };
+}
+
 describe.skipIf(!available)('a passkey in headless Chromium (SEC-58)', () => {
   it('registers a passkey with the virtual authenticator, signs out, and signs in with it alone', async () => {
     const browser = await launchChromium();
     try {
-      const context = await browser.newContext();
-      const tab = await context.newPage();
-      const cdp = await context.newCDPSession(tab);
-      await cdp.send('WebAuthn.enable');
-      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-      });
-      await tab.goto(frontend);
+      const { tab, cdp, authenticatorId } = await pageWithAuthenticator(browser);
       const email = uniqueEmail('browser');
       const result = await inPage(tab, async (address) => {
         const { gql } = globalThis as unknown as { gql: (q: string, v?: object) => Promise<any> };
@@ -104,14 +113,7 @@ describe.skipIf(!available)('a passkey in headless Chromium (SEC-58)', () => {
   it('signs in through conditional UI: the autofill request made on page load is answered by the passkey (no email typed)', async () => {
     const browser = await launchChromium();
     try {
-      const context = await browser.newContext();
-      const tab = await context.newPage();
-      const cdp = await context.newCDPSession(tab);
-      await cdp.send('WebAuthn.enable');
-      await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-      });
-      await tab.goto(frontend);
+      const { tab } = await pageWithAuthenticator(browser);
       const email = uniqueEmail('autofill');
       const result = await inPage(tab, async (address) => {
         const { gql } = globalThis as unknown as { gql: (q: string, v?: object) => Promise<any> };
