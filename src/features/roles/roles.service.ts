@@ -31,21 +31,22 @@ export class RolesService {
   }
 
   /**
-   * Sets a user's roles (`user` is always kept): a security state change (SEC-60) in one
-   * transaction, audited on their trail with the roles before and after.
+   * Sets a user's roles (`user` is always kept): a security state change (SEC-60), audited in
+   * the same transaction on their trail with the roles before and after, and with the
+   * administrator who did it (`actorId`; null for an operator's library call or the CLI).
    */
   async set(em: EntityManager, userId: string, roles: readonly string[], actorId: string | null = null): Promise<User> {
     const wanted = this.parse(roles);
-    const { user, before } = await inTransaction(em, async (tx) => {
+    const user = await inTransaction(em, async (tx) => {
       const found = await tx.findOne(User, { id: userId });
       if (!found) throw new AuthError(ErrorCode.NOT_FOUND);
       const previous = found.roles;
       found.roles = wanted;
       await tx.flush();
       await this.securityState.changed(tx, userId, 'ROLES_CHANGED'); // SEC-60: mailed links are void
-      return { user: found, before: previous };
+      await this.audit.recordIn(tx, { type: 'ROLES_CHANGED', success: true, userId, actorId, detail: `${previous.join(',')} -> ${wanted.join(',')}` });
+      return found;
     });
-    this.audit.record({ type: 'ROLES_CHANGED', success: true, userId, detail: `${before.join(',')} -> ${wanted.join(',')}${actorId ? ` by ${actorId}` : ''}` });
     return user;
   }
 }
