@@ -52,5 +52,26 @@ export interface ResponseEffects {
   clearCookie(name: string, spec: CookieSpec): void;
 }
 
+/**
+ * The same request with other credentials: `authorization` (when given) stands in for its
+ * Authorization header, and its cookies count only when `cookies` is true. For a socket's
+ * payload token and origin rule, and for an app route's CSRF rule.
+ */
+export function withCredentials(request: RequestInfo, credentials: { authorization?: string; cookies: boolean }): RequestInfo {
+  const { authorization, cookies } = credentials;
+  return {
+    method: request.method,
+    path: request.path,
+    query: (name) => request.query(name),
+    clientAddress: request.clientAddress,
+    peerAddress: request.peerAddress,
+    secure: request.secure,
+    passive: request.passive,
+    header: (name) => (name === 'authorization' && authorization !== undefined ? authorization : request.header(name)),
+    cookie: (name) => (cookies ? request.cookie(name) : undefined),
+    signedCookie: (name) => (cookies ? request.signedCookie(name) : undefined),
+  };
+}
+
 /** For requests that can hand nothing back (a credential checked on every request). */
 export const NO_EFFECTS: ResponseEffects = Object.freeze({ setCookie: () => {}, clearCookie: () => {} });

@@ -1,4 +1,4 @@
-import type { RequestInfo } from '../context/request-info';
+import { type RequestInfo, withCredentials } from '../context/request-info';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The content types a page on any site can send with a form or `fetch` without a CORS preflight. */
@@ -14,42 +14,11 @@ const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'
  */
 export function csrfSafe(request: RequestInfo): RequestInfo {
   if (SAFE_METHODS.has(request.method) || !couldBeCrossSite(request)) return request;
-  return new WithoutCookies(request);
+  return withCredentials(request, { cookies: false });
 }
 
 function couldBeCrossSite(request: RequestInfo): boolean {
   if (PREFLIGHT_HEADERS.some((name) => request.header(name) !== undefined)) return false;
   const type = request.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   return type === undefined || type === '' || SIMPLE_TYPES.has(type);
-}
-
-class WithoutCookies implements RequestInfo {
-  constructor(private readonly request: RequestInfo) {}
-  get method() {
-    return this.request.method;
-  }
-  get path() {
-    return this.request.path;
-  }
-  get clientAddress() {
-    return this.request.clientAddress;
-  }
-  get peerAddress() {
-    return this.request.peerAddress;
-  }
-  get secure() {
-    return this.request.secure;
-  }
-  header(name: string) {
-    return this.request.header(name);
-  }
-  query(name: string) {
-    return this.request.query(name);
-  }
-  cookie() {
-    return undefined;
-  }
-  signedCookie() {
-    return undefined;
-  }
 }

@@ -4,7 +4,7 @@ import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import type { Config } from '../config';
 import type { ContextBuilder } from '../context/build-context';
 import type { AuthenticatedCaller, Context } from '../context/context';
-import { NO_EFFECTS, type RequestInfo } from '../context/request-info';
+import { NO_EFFECTS, type RequestInfo, withCredentials } from '../context/request-info';
 import { tokenMayRun } from '../graphql/plugins/credential-gate';
 import { createFormatError } from '../errors';
 import { clientAddressKey } from '../features/rate-limits/client-address';
@@ -122,18 +122,7 @@ export function graphqlWebSocket(options: WebSocketOptions): WebsocketHandler {
 function socketRequest(upgrade: RequestInfo, params: Readonly<Record<string, unknown>> | undefined, cookieOrigins: Set<string>): RequestInfo {
   const authorization = typeof params?.authorization === 'string' ? params.authorization : undefined;
   const origin = upgrade.header('origin');
-  const cookiesCount = origin !== undefined && cookieOrigins.has(origin);
-  return {
-    method: upgrade.method,
-    path: upgrade.path,
-    query: (name) => upgrade.query(name),
-    clientAddress: upgrade.clientAddress,
-    peerAddress: upgrade.peerAddress,
-    secure: upgrade.secure,
-    header: (name) => (name === 'authorization' && authorization !== undefined ? authorization : upgrade.header(name)),
-    cookie: (name) => (cookiesCount ? upgrade.cookie(name) : undefined),
-    signedCookie: (name) => (cookiesCount ? upgrade.signedCookie(name) : undefined),
-  };
+  return withCredentials(upgrade, { authorization, cookies: origin !== undefined && cookieOrigins.has(origin) });
 }
 
 /** Checks the socket's credential again (one check at a time); closes the socket when it no longer holds. */
