@@ -222,7 +222,7 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     audit,
     profile,
     roles,
-    admin: new AdminService(clock, sessions, apiTokens, passwordReset, roles, mfa, profile, emailTokens, mailer, audit, config.accountEmails.inviteTokenTtlSeconds),
+    admin: new AdminService(clock, sessions, apiTokens, passwordReset, roles, mfa, profile, emailTokens, mailer, audit, registration, config.accountEmails.inviteTokenTtlSeconds),
     securityEvents: new SecurityEventBus(notifications, () => orm.em.fork(), logger),
     credentialWatch: new CredentialWatch(notifications),
     metrics,

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Config, loadConfig } from '../config';
 import { User } from '../db/entities';
 import { inTransaction } from '../db/transaction';
-import { AuthError } from '../errors';
+import { AuthError, ErrorCode } from '../errors';
 import { parseEmail } from '../features/account/email';
 import { createGatehouse, type Gatehouse } from '../library/gatehouse';
 import { createLogger } from '../logger';
@@ -48,20 +48,20 @@ export async function migrate(config: Config, out: Output): Promise<void> {
   await withGatehouse(config, async (g) => out.line(`The schema of ${g.databaseDescription} is up to date.`));
 }
 
-/** `create-user`: a verified account with a password (checked like any other), and the admin role when asked. */
+/** `create-user`: a verified account with a password (checked like any other), with the admin role when asked, in one transaction. */
 export async function createUser(config: Config, out: Output, options: { email: string; password: string; admin: boolean }): Promise<void> {
   await withGatehouse(config, async (g) => {
     const em = g.orm.em.fork();
     const account = await g.services.registration.check({ email: options.email, password: options.password }).catch(asCommandError);
+    const roles = g.services.roles.parse(options.admin ? ['admin'] : []);
     const user = await inTransaction(em, async (tx) => {
-      if (await g.services.registration.exists(tx, account.email)) throw new CommandError(`An account already has the address ${account.email}.`);
-      const now = g.services.clock.now();
-      const created = tx.create(User, { ...account, emailVerifiedAt: now, createdAt: now, updatedAt: now });
-      await tx.flush();
-      await g.services.audit.recordIn(tx, { type: 'CLI_CREATED_USER', success: true, userId: created.id, detail: options.admin ? 'admin' : null });
+      const created = await g.services.registration.insert(tx, { ...account, roles, emailVerifiedAt: g.services.clock.now() });
+      await g.services.audit.recordIn(tx, { type: 'CLI_CREATED_USER', success: true, userId: created.id, detail: roles.join(',') });
       return created;
+    }).catch((error: unknown) => {
+      if (error instanceof AuthError && error.code === ErrorCode.EMAIL_TAKEN) throw new CommandError(`An account already has the address ${account.email}.`);
+      throw error;
     });
-    if (options.admin) await g.services.roles.set(em, user.id, ['admin']);
     out.line(`Created ${user.email} (${user.id})${options.admin ? ' with the admin role' : ''}.`);
   });
 }

@@ -1,4 +1,4 @@
-import { type FilterQuery, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { type FilterQuery, LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import { type AuthEvent, EmailTokenPurpose, User } from '../../db/entities';
@@ -14,6 +14,7 @@ import { isUuid } from '../credentials/credential-id';
 import type { PasswordResetService } from '../password-reset/password-reset.service';
 import type { ProfileService } from '../account/profile.service';
 import type { MfaService } from '../mfa/mfa.service';
+import type { RegistrationService } from '../registration/registration.service';
 import type { RolesService } from '../roles/roles.service';
 import type { SessionService } from '../sessions/session.service';
 import { decodeUserCursor, encodeUserCursor, type UserFilter, userFilterQuery } from './user-list';
@@ -53,6 +54,7 @@ export class AdminService {
     private readonly emailTokens: EmailTokenService,
     private readonly mailer: Mailer,
     private readonly audit: AuditService,
+    private readonly registration: RegistrationService,
     private readonly inviteTtlSeconds: number,
   ) {}
 
@@ -125,15 +127,7 @@ export class AdminService {
     const address = parseEmail(email);
     const wanted = this.roles.parse(roles);
     const { user, token } = await inTransaction(em, async (tx) => {
-      if ((await tx.count(User, { email: address })) > 0) throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email' });
-      const now = this.clock.now();
-      const created = tx.create(User, { email: address, roles: wanted, createdAt: now, updatedAt: now });
-      try {
-        await tx.flush();
-      } catch (error) {
-        if (error instanceof UniqueConstraintViolationException) throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email', cause: error });
-        throw error;
-      }
+      const created = await this.registration.insert(tx, { email: address, roles: wanted });
       const issued = await this.emailTokens.issue(tx, created, EmailTokenPurpose.INVITE, address, this.inviteTtlSeconds);
       await this.audit.recordIn(tx, { type: 'ADMIN_INVITED_USER', success: true, userId: created.id, actorId, detail: wanted.join(',') });
       return { user: created, token: issued.token };

@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
@@ -71,6 +72,24 @@ export class RegistrationService {
     const user = em.create(User, { ...account, createdAt: now, updatedAt: now });
     await em.flush();
     if (verificationMail) await this.emailVerification.send(em, user, locale);
+    return user;
+  }
+
+  /**
+   * Creates exactly this account in the caller's transaction, for an operator (an invitation, the
+   * command line): EMAIL_TAKEN when the address has one, also when a racing insert wins.
+   */
+  async insert(tx: EntityManager, fields: Pick<User, 'email'> & Partial<Pick<User, 'passwordHash' | 'displayName' | 'profile' | 'roles' | 'emailVerifiedAt'>>): Promise<User> {
+    const taken = (cause?: unknown) => new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email', cause });
+    if (await this.exists(tx, fields.email)) throw taken();
+    const now = this.clock.now();
+    const user = tx.create(User, { ...fields, createdAt: now, updatedAt: now });
+    try {
+      await tx.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw taken(error);
+      throw error;
+    }
     return user;
   }
 
