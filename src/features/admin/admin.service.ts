@@ -100,8 +100,9 @@ export class AdminService {
   async disable(em: EntityManager, actorId: string | null, id: string, reason: string | null, until: Date | null): Promise<User> {
     if (id === actorId) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'id', message: 'You cannot disable your own account.' });
     if (until && until <= this.clock.now()) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'until', message: 'Choose a time in the future, or none.' });
-    const why = reason === null || reason.trim() === '' ? null : parseLabel(reason, MAX_REASON_LENGTH);
-    if (why === null && reason !== null && reason.trim() !== '') throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'reason', message: `Use at most ${MAX_REASON_LENGTH} printable characters.` });
+    const given = reason?.trim() ? reason : null;
+    const why = given === null ? null : parseLabel(given, MAX_REASON_LENGTH);
+    if (given !== null && why === null) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'reason', message: `Use at most ${MAX_REASON_LENGTH} printable characters.` });
     return this.act(em, actorId, id, 'ADMIN_DISABLED_USER', until ? `until ${until.toISOString()}` : null, async (tx, user) => {
       // First, so this instance's revoked set learns the sessions at once; the database's trigger
       // on is_active then ends what is left (API tokens, mailed links) and tells the others.
