@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { User } from '../../db/entities';
-import { AuthError, ErrorCode } from '../../errors';
+import { cursorParts, encodeCursor, invalidCursor } from '../../graphql/cursor';
 import { isUuid } from '../credentials/credential-id';
 
 export interface UserFilter {
@@ -36,21 +36,14 @@ export function userFilterQuery(filter: UserFilter, from: UserCursor | null): Fi
 }
 
 export function encodeUserCursor(user: User, searching: boolean): string {
-  return Buffer.from(JSON.stringify([searching ? 'e' : 'c', searching ? user.email : user.createdAt.toISOString(), user.id])).toString('base64url');
+  return encodeCursor([searching ? 'e' : 'c', searching ? user.email : user.createdAt.toISOString(), user.id]);
 }
 
 /** A cursor this server made for this kind of list, or BAD_USER_INPUT. */
 export function decodeUserCursor(cursor: string, searching: boolean): UserCursor {
-  const invalid = () => new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'after', message: 'This cursor is not valid. Use the endCursor of a page of the same list.' });
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 3) throw invalid();
-  const [kind, key, id] = decoded as unknown[];
-  if (kind !== (searching ? 'e' : 'c') || typeof key !== 'string' || key.length > 320 || typeof id !== 'string' || !isUuid(id)) throw invalid();
+  const invalid = () => invalidCursor('This cursor is not valid. Use the endCursor of a page of the same list.');
+  const [kind, key, id] = cursorParts(cursor, 3, invalid) as [string, string, string];
+  if (kind !== (searching ? 'e' : 'c') || key.length > 320 || !isUuid(id)) throw invalid();
   if (!searching && Number.isNaN(new Date(key).getTime())) throw invalid();
   return { key, id };
 }

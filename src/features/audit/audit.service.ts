@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock';
 import { AuthEvent, User } from '../../db/entities';
 import { isUnavailable } from '../../db/unavailable';
-import { AuthError, ErrorCode } from '../../errors';
 import type { Logger } from '../../logger';
 import { parseEmail } from '../account/email';
 import { isUuid } from '../credentials/credential-id';
+import { cursorParts, encodeCursor, invalidCursor } from '../../graphql/cursor';
 import { AuditJournal } from './audit-journal';
 
 export interface AuditEntry {
@@ -113,13 +113,13 @@ export class AuditService {
 
   /** Events across every user (the admin API), filtered, newest first. */
   async page(em: EntityManager, where: FilterQuery<AuthEvent>, first: number, after: string | null): Promise<{ events: AuthEvent[]; endCursor: string | null; hasMore: boolean }> {
-    const from = after === null ? null : decodeCursor(after);
+    const from = after === null ? null : decodeEventCursor(after);
     const cursor = from ? { $or: [{ createdAt: { $lt: from.createdAt } }, { createdAt: from.createdAt, id: { $lt: from.id } }] } : {};
     const events = await em.find(AuthEvent, { $and: [where, cursor] }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 });
     const hasMore = events.length > first;
     const page = events.slice(0, first);
     const last = page.at(-1);
-    return { events: page, hasMore, endCursor: last ? encodeCursor(last) : null };
+    return { events: page, hasMore, endCursor: last ? encodeEventCursor(last) : null };
   }
 
   /** An outboxed entry: kept while the database is away; dropped (and logged) if it can never be stored. */
@@ -163,25 +163,17 @@ export class AuditService {
   }
 }
 
-function encodeCursor(event: AuthEvent): string {
-  return Buffer.from(JSON.stringify([event.createdAt.toISOString(), event.id])).toString('base64url');
+function encodeEventCursor(event: AuthEvent): string {
+  return encodeCursor([event.createdAt.toISOString(), event.id]);
 }
 
 /** A cursor this server made, or BAD_USER_INPUT: a crafted one must not reach the database. */
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const invalid = () => new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'after', message: 'This cursor is not valid. Use the endCursor of a page.' });
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) throw invalid();
-  const [createdAt, id] = decoded as unknown[];
-  // Exactly what encodeCursor writes: an ISO instant of a plausible year, and a UUID.
-  if (typeof createdAt !== 'string' || !ISO_INSTANT.test(createdAt) || typeof id !== 'string' || !isUuid(id)) throw invalid();
+function decodeEventCursor(cursor: string): { createdAt: Date; id: string } {
+  const [createdAt, id] = cursorParts(cursor, 2) as [string, string];
+  // Exactly what encodeEventCursor writes: an ISO instant of a plausible year, and a UUID.
+  if (!ISO_INSTANT.test(createdAt) || !isUuid(id)) throw invalidCursor();
   const date = new Date(createdAt);
-  if (Number.isNaN(date.getTime()) || date.toISOString() !== createdAt) throw invalid();
+  if (Number.isNaN(date.getTime()) || date.toISOString() !== createdAt) throw invalidCursor();
   return { createdAt: date, id };
 }
 
