@@ -65,6 +65,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const services = createServices(config, options.clock ?? systemClock, logger, orm);
   await services.notifications.start();
+  await services.webhooks.start();
   const built = await buildGatehouseSchema(options.resolvers, config.profileFields);
   const schema = options.extendSchema ? options.extendSchema(built) : built;
   const limits = operationLimits(config);
@@ -93,6 +94,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // Work started after answering (lookups, notices) finishes first, within bounds.
       await within(services.background.settled(), RELEASE_MS);
       await within(services.audit.settled(), RELEASE_MS); // else they wait in the outbox for the next start
+      await within(services.webhooks.close(), RELEASE_MS); // an attempt cut short is sent again once its lease ends
       services.revokedSessions.stop();
       services.credentialWatch.stop();
       services.audit.close(); // what it still holds stays in the outbox for the next start

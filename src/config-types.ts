@@ -1,4 +1,5 @@
 import type { ProfileFieldSpec } from './features/profile-fields/profile-fields';
+import type { WebhookEndpointSpec } from './features/webhooks/webhook-config';
 /** The shapes of Gatehouse's configuration; parsed from the environment by config.ts. */
 
 /** The environment as read from the process: every value is an optional string. */
@@ -84,6 +85,8 @@ export interface Config {
   profileFields: readonly ProfileFieldSpec[];
   /** Who may read GET /metrics: these addresses (proxy-addr syntax: `loopback`, CIDRs), or a bearer of `token`. */
   metrics: { allowFrom: readonly string[]; token: string | undefined };
+  /** Outgoing events: the receivers, how long one attempt may take, and how often the outbox is read (besides each commit's wake-up). */
+  webhooks: { endpoints: readonly WebhookEndpointSpec[]; timeoutSeconds: number; pollIntervalMs: number };
   logLevel: string;
   logFormat: 'json' | 'pretty';
 }

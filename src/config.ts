@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Config, Env, RateLimit, RateLimitName, SocialProviderConfig } from './config-types';
 import { RATE_LIMIT_NAMES } from './config-types';
 import { parseProfileFields, type ProfileFieldSpec } from './features/profile-fields/profile-fields';
+import { parseWebhookEndpoints, type WebhookEndpointSpec } from './features/webhooks/webhook-config';
 
 export * from './config-types';
 
@@ -188,6 +189,9 @@ const schema = z.object({
     .regex(/^[A-Za-z][A-Za-z0-9_:/.-]{0,99}$/)
     .refine((claim) => !OWN_CLAIMS.includes(claim), `must not be one of ${OWN_CLAIMS.join(', ')}`)
     .default('roles'),
+  WEBHOOK_ENDPOINTS: z.string().optional(),
+  WEBHOOK_TIMEOUT_SECONDS: seconds.max(60).default(10),
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
@@ -317,6 +321,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     roles: { names: [...new Set(['user', ...e.ROLES])], jwtClaim: e.JWT_ROLES_CLAIM },
     profileFields: profileFields(e.PROFILE_FIELDS),
     metrics: { allowFrom: e.METRICS_ALLOW_FROM, token: e.METRICS_TOKEN },
+    webhooks: { endpoints: webhookEndpoints(e.WEBHOOK_ENDPOINTS), timeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS, pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS },
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     // Pretty for a developer at a terminal; JSON for everything that reads the lines (and production).
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
@@ -329,6 +334,14 @@ function profileFields(json: string | undefined): ProfileFieldSpec[] {
   } catch (error) {
     const issues = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
     throw new ConfigError([`PROFILE_FIELDS: ${issues.replace(/^PROFILE_FIELDS: /, '')}`]);
+  }
+}
+
+function webhookEndpoints(json: string | undefined): WebhookEndpointSpec[] {
+  try {
+    return parseWebhookEndpoints(json);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
   }
 }
 

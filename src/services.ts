@@ -49,6 +49,8 @@ import { Mailer } from './mail/mailer';
 import { MailOutbox } from './mail/outbox';
 import { Metrics } from './observability/metrics';
 import { HousekeepingService } from './features/housekeeping/housekeeping.service';
+import { WebhookRelay } from './features/webhooks/webhook-relay';
+import { WebhookDeliveryService } from './features/webhooks/webhook-deliveries.service';
 import { DEFAULT_LOCALE } from './mail/templates';
 import { SignInPipeline } from './sign-in/sign-in.pipeline';
 
@@ -112,6 +114,10 @@ export interface Services {
   metrics: Metrics;
   /** Deletes rows that can never be used again (expired challenges, flows, mailed tokens). */
   housekeeping: HousekeepingService;
+  /** Delivers the outgoing events (webhooks) the database triggers write; app.ts starts it. */
+  webhooks: WebhookRelay;
+  /** The webhook outbox for the admin API: deliveries, dead letters, redelivery. */
+  webhookDeliveries: WebhookDeliveryService;
 }
 
 export function createServices(config: Config, clock: Clock, logger: Logger, orm: MikroORM): Services {
@@ -130,7 +136,9 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const emailTokens = new EmailTokenService(config, clock);
   const emailVerification = new EmailVerificationService(config, clock, emailTokens, mailer, rateLimits);
   const audit = new AuditService(clock, () => orm.em.fork(), logger, join(config.dataDir, 'audit-outbox'));
-  const metrics = new Metrics({ pool: () => poolUsage(orm), mailOutbox: () => outbox.depth, auditPending: () => audit.pending });
+  const webhooks = new WebhookRelay(config.webhooks, clock, () => orm.em.fork(), logger, notifications);
+  const metrics = new Metrics({ pool: () => poolUsage(orm), mailOutbox: () => outbox.depth, auditPending: () => audit.pending, webhookOutbox: () => webhooks.depth });
+  webhooks.onAttempt = (endpoint, outcome) => metrics.webhookAttempts.inc({ endpoint, outcome });
   users.observe(metrics.cacheCounter('users'));
   sessions.observeCache(metrics.cacheCounter('sessions'));
   rateLimits.onLimited = (name) => metrics.rateLimited.inc({ limit: name });
@@ -227,6 +235,8 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
     credentialWatch: new CredentialWatch(notifications),
     metrics,
     housekeeping: new HousekeepingService(clock),
+    webhooks,
+    webhookDeliveries: new WebhookDeliveryService(audit),
   };
 }
 

@@ -6,6 +6,7 @@ import type { ProfileFieldSpec } from '../features/profile-fields/profile-fields
 import { withProfileFields } from './profile-schema';
 import { AccountResolver } from '../features/account/account.resolver';
 import { AdminResolver } from '../features/admin/admin.resolver';
+import { WebhooksResolver } from '../features/webhooks/webhooks.resolver';
 import { SignInMethodsResolver } from '../features/account/sign-in-methods.resolver';
 import { AccountDeletionResolver } from '../features/account-deletion/account-deletion.resolver';
 import { EmailChangeResolver } from '../features/email-change/email-change.resolver';
@@ -46,6 +47,7 @@ const resolvers: NonEmptyArray<Function> = [
   AuditResolver,
   SecurityEventsSubscriptionResolver,
   AdminResolver,
+  WebhooksResolver,
 ];
 
 /**

@@ -13,14 +13,16 @@ import { gatehouseResolvers } from '../graphql/schema';
 import type { HttpServer } from '../http/server';
 import { createLogger, type Logger } from '../logger';
 import type { ProfileFieldSpec } from '../features/profile-fields/profile-fields';
+import type { WebhookEndpointSpec } from '../features/webhooks/webhook-config';
 import type { Services } from '../services';
 
 /**
  * Gatehouse's settings as an object: the names and values of its environment variables;
- * PROFILE_FIELDS may also be the field specs themselves.
+ * PROFILE_FIELDS and WEBHOOK_ENDPOINTS may also be the specs themselves.
  */
-export type GatehouseSettings = Partial<Record<Exclude<SettingName, 'PROFILE_FIELDS'>, string | number | boolean | readonly string[] | undefined>> & {
+export type GatehouseSettings = Partial<Record<Exclude<SettingName, 'PROFILE_FIELDS' | 'WEBHOOK_ENDPOINTS'>, string | number | boolean | readonly string[] | undefined>> & {
   PROFILE_FIELDS?: string | readonly ProfileFieldSpec[];
+  WEBHOOK_ENDPOINTS?: string | readonly WebhookEndpointSpec[];
 };
 
 export interface GatehouseOptions {
@@ -128,7 +130,7 @@ function toEnv(settings: GatehouseSettings): Env {
   const env: Env = {};
   for (const [name, value] of Object.entries(settings)) {
     if (value === undefined) continue;
-    if (name === 'PROFILE_FIELDS' && typeof value !== 'string') env[name] = JSON.stringify(value);
+    if ((name === 'PROFILE_FIELDS' || name === 'WEBHOOK_ENDPOINTS') && typeof value !== 'string') env[name] = JSON.stringify(value);
     else env[name] = Array.isArray(value) ? value.join(',') : String(value);
   }
   return env;

@@ -5,6 +5,7 @@ export interface MetricSources {
   pool(): { used: number; free: number; pending: number } | null;
   mailOutbox(): number;
   auditPending(): number;
+  webhookOutbox(): number;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -23,6 +24,8 @@ export class Metrics {
   readonly lockouts = new Counter({ name: 'gatehouse_account_lockouts_total', help: 'Accounts locked after failed passwords.', registers: [this.registry] });
   readonly cacheLookups = new Counter({ name: 'gatehouse_caller_cache_lookups_total', help: 'Caller-cache lookups by cache and result (hit, miss): the hit ratio is hit / (hit + miss).', labelNames: ['cache', 'result'], registers: [this.registry] });
 
+  readonly webhookAttempts = new Counter({ name: 'gatehouse_webhook_attempts_total', help: 'Webhook delivery attempts by endpoint and outcome (delivered, failed, dead).', labelNames: ['endpoint', 'outcome'], registers: [this.registry] });
+
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gatehouse_' }); // gatehouse_process_*, gatehouse_nodejs_*
     new Gauge({
@@ -38,6 +41,7 @@ export class Metrics {
     });
     new Gauge({ name: 'gatehouse_mail_outbox_depth', help: 'Mails waiting to be sent (or retried).', registers: [this.registry], collect() { this.set(sources.mailOutbox()); } });
     new Gauge({ name: 'gatehouse_audit_pending', help: 'Audit entries not yet written to the database.', registers: [this.registry], collect() { this.set(sources.auditPending()); } });
+    new Gauge({ name: 'gatehouse_webhook_outbox_depth', help: 'Webhook deliveries pending (waiting, in flight or to be retried), at the relay’s last count.', registers: [this.registry], collect() { this.set(sources.webhookOutbox()); } });
   }
 
   /** The counter for a cache, for RowCache to call on each lookup. */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PasswordHasher } from '../../crypto/password';
 import { User } from '../../db/entities';
+import { inTransaction } from '../../db/transaction';
 import { AuthError, ErrorCode } from '../../errors';
 import { parseEmail } from '../account/email';
 import { assertPasswordNotOversized } from '../account/password-policy';
@@ -46,9 +47,20 @@ export class LoginService {
       await this.limits.record('login_failed_ip', clientKey);
       throw new AuthError(ErrorCode.INVALID_CREDENTIALS);
     }
-    if (this.passwords.needsRehash(user.passwordHash!)) {
-      user.passwordHash = await this.passwords.hash(input.password);
-    }
+    if (this.passwords.needsRehash(user.passwordHash!)) await this.rehash(em, user, input.password);
     return user;
+  }
+
+  /**
+   * Stores the password hashed with today's settings. The same password, so no security change:
+   * the transaction is marked as a rehash, and the webhook triggers do not announce it as
+   * `password.changed` (a receiver would otherwise end sessions or alert the user for nothing).
+   */
+  private async rehash(em: EntityManager, user: User, password: string): Promise<void> {
+    const passwordHash = await this.passwords.hash(password);
+    await inTransaction(em, async (tx) => {
+      await tx.execute(`select set_config('gatehouse.password_rehash', 'on', true)`);
+      await tx.nativeUpdate(User, { id: user.id, passwordHash: user.passwordHash }, { passwordHash });
+    });
   }
 }
