@@ -137,3 +137,24 @@ describe('social providers configuration', () => {
     expect(problemsOf({ ...base(), GATEHOUSE_OIDC_X_ISSUER: 'https://x.example' }).join()).toMatch(/GATEHOUSE_OIDC_X_CLIENT_ID/);
   });
 });
+
+describe('webhook endpoints', () => {
+  const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+  const endpoints = (list: unknown) => ({ GATEHOUSE_DATA_DIR: dataDir(), WEBHOOK_ENDPOINTS: JSON.stringify(list) });
+
+  it('reads WEBHOOK_ENDPOINTS as a JSON list of { id, url, secret, events }', () => {
+    const config = loadConfig(endpoints([{ id: 'crm', url: 'https://crm.example.com/hooks', secret, events: ['user.created'] }, { id: 'local', url: 'http://127.0.0.1:9000/h', secret }]));
+    expect(config.webhooks.endpoints.map((e) => [e.id, e.events])).toEqual([['crm', ['user.created']], ['local', undefined]]);
+    expect(config.webhooks.timeoutSeconds).toBe(10);
+  });
+
+  it('SEC-66 refuses plain http off this machine, a weak or malformed secret, an unknown event and a repeated id, naming each', () => {
+    const problem = (list: unknown) => problemsOf(endpoints(list)).join('\n');
+    expect(problem([{ id: 'a', url: 'http://crm.example.com/hooks', secret }])).toMatch(/url: must be an https:\/\/ URL/);
+    expect(problem([{ id: 'a', url: 'https://x.example', secret: 'whsec_c2hvcnQ=' }])).toMatch(/secret: must hold at least 24 random bytes/);
+    expect(problem([{ id: 'a', url: 'https://x.example', secret: 'hunter2' }])).toMatch(/secret: must be whsec_/);
+    expect(problem([{ id: 'a', url: 'https://x.example', secret, events: ['user.exploded'] }])).toMatch(/events\.0/);
+    expect(problem([{ id: 'a', url: 'https://x.example', secret }, { id: 'a', url: 'https://y.example', secret }])).toMatch(/its own id/);
+    expect(problemsOf({ GATEHOUSE_DATA_DIR: dataDir(), WEBHOOK_ENDPOINTS: '{not json' }).join()).toMatch(/WEBHOOK_ENDPOINTS must be a JSON array/);
+  });
+});

@@ -19,6 +19,13 @@ const DELIVERIES = doc<{ webhookDeliveries: { deliveries: DeliveryFields[]; hasM
 const REDELIVER = doc<{ redeliverWebhook: DeliveryFields }>(`mutation($id: ID!) { redeliverWebhook(id: $id) { id status attempts } }`);
 const NEW_PASSWORD = 'a brand new passphrase for this test';
 
+/** One sample of the server's /metrics (0 when absent). */
+async function metric(server: TestServer, name: string, label = ''): Promise<number> {
+  const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(label));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 const types = (requests: WebhookRequest[]) => requests.map((r) => r.payload.type);
 
 /** A server whose only webhook endpoint is `receiver`, polling its outbox often (retries are due by the fake clock). */
@@ -77,12 +84,13 @@ describe('outgoing events (webhooks)', () => {
   it('SEC-66 puts no secret in any payload: no password, hash, token or code', async () => {
     const { client, result, email } = await registerUser(server, 'JWT');
     const id = result.user.id;
+    const hash = async () => (await sql<{ password_hash: string }>(server, `select password_hash from users where id = ?`, [id]))[0]!.password_hash;
+    const firstHash = await hash();
     await client.request(ChangePasswordDocument, { input: { currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD } });
     const session = await loginUser(server, email, 'SESSION_TOKEN', NEW_PASSWORD);
     await eventually(async () => expect(types(receiver.acceptedFor(id))).toEqual(['user.created', 'user.signed_in', 'password.changed', 'user.signed_in']));
-    const [row] = await sql<{ password_hash: string }>(server, `select password_hash from users where id = ?`, [id]);
     const tokenHashes = await sql<{ token_hash: string }>(server, `select token_hash from sessions where user_id = ? and token_hash is not null`, [id]);
-    const secrets = [GOOD_PASSWORD, NEW_PASSWORD, row!.password_hash, result.accessToken!, result.refreshToken!, session.result.sessionToken!, ...tokenHashes.map((t) => t.token_hash)];
+    const secrets = [GOOD_PASSWORD, NEW_PASSWORD, firstHash, await hash(), result.accessToken!, result.refreshToken!, session.result.sessionToken!, ...tokenHashes.map((t) => t.token_hash)];
     expect(secrets.every(Boolean)).toBe(true);
     for (const request of receiver.requestsFor(id)) for (const secret of secrets) expect(request.body).not.toContain(secret);
   });
@@ -129,9 +137,13 @@ describe('webhook retries', () => {
     for (const [attempt, wait] of [[1, 5], [2, 300], [3, 1800]] as const) {
       await eventually(async () => expect(receiver.requestsFor(id)).toHaveLength(attempt));
       expect(receiver.acceptedFor(id)).toEqual([]);
+      if (attempt === 1) await eventually(async () => expect(await metric(server, 'gatehouse_webhook_outbox_depth')).toBe(3));
       clock.advance(wait); // the next attempt of Standard Webhooks' schedule is due
     }
     await eventually(async () => expect(types(receiver.acceptedFor(id))).toEqual(['user.created', 'user.signed_in', 'user.updated']), 3000);
+    expect(await metric(server, 'gatehouse_webhook_attempts_total', 'outcome="failed"')).toBe(3);
+    expect(await metric(server, 'gatehouse_webhook_attempts_total', 'outcome="delivered"')).toBe(3);
+    await eventually(async () => expect(await metric(server, 'gatehouse_webhook_outbox_depth')).toBe(0));
     // Only the oldest event was tried while the receiver failed: the others waited their turn.
     expect(types(receiver.requestsFor(id))).toEqual(['user.created', 'user.created', 'user.created', 'user.created', 'user.signed_in', 'user.updated']);
     const ids = receiver.requestsFor(id).slice(0, 4).map((r) => r.headers['webhook-id']);
