@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { requestIdFields } from './observability/request-scope';
 
 export type { Logger };
 
@@ -16,6 +17,7 @@ export function createLogger(config: Pick<Config, 'logLevel'> & Partial<Pick<Con
     {
       level: config.logLevel,
       base: undefined,
+      mixin: requestIdFields, // the request id on every line written for a request (request-scope.ts)
       redact: {
         paths: [
           'password', '*.password', 'passwordHash', '*.passwordHash', 'token', '*.token', 'tokenHash', '*.tokenHash',

@@ -24,6 +24,7 @@ import { csrfSafe } from './app-routes';
 import { cookieSigner } from './cookie-signer';
 import { effectsOf, requestInfoOf, sendOutcome } from './fastify-adapter';
 import { requestLog } from './request-log';
+import { requestScope } from '../observability/request-scope';
 import { securityHeaders } from './security-headers';
 import { graphqlWebSocket, type WebSocketOptions } from './websocket';
 
@@ -92,6 +93,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
 
   const inFlight = new Set<FastifyReply>();
+  // First: everything the request does, and everything it starts, runs in its scope (log lines get its id).
+  app.addHook('onRequest', (request, _reply, done) => requestScope.run({ reqId: request.id }, done));
   app.addHook('onRequest', requestLog(config, logger));
   app.addHook('onRequest', async (_request, reply) => {
     inFlight.add(reply);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoginDocument, LogoutDocument, MeDocument } from '../../generated/graphql';
-import { GOOD_PASSWORD, registerUser } from '../../helpers/accounts';
+import { randomUUID } from 'node:crypto';
+import { LoginDocument, LogoutDocument, MeDocument, RegisterDocument } from '../../generated/graphql';
+import { GOOD_PASSWORD, registerUser, uniqueEmail } from '../../helpers/accounts';
+import { TestClient } from '../../helpers/client';
 import { eventually } from '../../helpers/eventually';
 import { Mailbox } from '../../helpers/mailbox';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
@@ -47,3 +49,19 @@ describe('request logs in production', () => {
     expect(requestLines[1]).toMatchObject({ auth: { method: 'COOKIE', userId: expect.any(String), sessionId: expect.any(String) } });
   });
 });
+
+describe('request ids in the log', () => {
+  it('every line written for a request carries its id, also those of work done after the answer (the mail it sent)', async () => {
+    lines.length = 0;
+    const email = uniqueEmail('req-id');
+    const reqId = `lb-${randomUUID()}`;
+    const client = new TestClient(server.graphqlUrl);
+    await client.request(RegisterDocument, { input: { email, password: GOOD_PASSWORD } }, { headers: { 'x-request-id': reqId } });
+    await mailbox.waitFor(email, /Confirm your email/);
+    await eventually(async () => expect(lines.join('\n')).toMatch(new RegExp(`"reqId":"${reqId}".*"msg":"mail sent"`)), 5000);
+    const ours = lines.map((l) => JSON.parse(l) as { reqId?: string; msg: string }).filter((l) => l.reqId === reqId);
+    expect(ours.map((l) => l.msg)).toEqual(expect.arrayContaining(['request completed', 'mail sent']));
+    for (const line of lines) expect(line.match(/"reqId"/g)?.length ?? 0).toBeLessThanOrEqual(1); // never twice on one line
+  });
+});
+
