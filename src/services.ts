@@ -126,7 +126,11 @@ export function createServices(config: Config, clock: Clock, logger: Logger, orm
   const screening = new PasswordScreening(config, logger);
   const rateLimits = new RateLimitService(config, orm.config.get('clientUrl')!, logger);
   const notifications = new DatabaseNotifications({ databaseUrl: orm.config.get('clientUrl')!, logger });
-  const revokedSessions = new RevokedSessions({ notifications, retentionSeconds: config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS });
+  const revokedSessions = new RevokedSessions({
+    notifications,
+    retentionSeconds: config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS,
+    onHeard: (lagSeconds) => metrics.revocationLag.observe(lagSeconds),
+  });
   const users = new UserCache(notifications, config.callerCacheSize);
   const outbox = new MailOutbox(config, logger);
   orm.em.getEventManager().registerSubscriber(users.subscriber());

@@ -24,6 +24,7 @@ export class Metrics {
   readonly lockouts = new Counter({ name: 'gatehouse_account_lockouts_total', help: 'Accounts locked after failed passwords.', registers: [this.registry] });
   readonly cacheLookups = new Counter({ name: 'gatehouse_caller_cache_lookups_total', help: 'Caller-cache lookups by cache and result (hit, miss): the hit ratio is hit / (hit + miss).', labelNames: ['cache', 'result'], registers: [this.registry] });
 
+  readonly revocationLag = new Histogram({ name: 'gatehouse_revocation_propagation_seconds', help: 'From the statement that revoked a JWT session to this instance hearing of it (NOTIFY at commit).', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry] });
   readonly webhookAttempts = new Counter({ name: 'gatehouse_webhook_attempts_total', help: 'Webhook delivery attempts by endpoint and outcome (delivered, failed, dead).', labelNames: ['endpoint', 'outcome'], registers: [this.registry] });
 
   constructor(sources: MetricSources) {

@@ -7,6 +7,8 @@ export interface RevokedSessionsOptions {
   notifications: DatabaseNotifications;
   /** How long an access token can outlive its session's revocation: its TTL plus clock tolerance. */
   retentionSeconds: number;
+  /** Told how long each revocation took to reach this instance, in seconds (the metrics). */
+  onHeard?: (lagSeconds: number) => void;
 }
 
 /**
@@ -21,7 +23,7 @@ export class RevokedSessions {
 
   constructor(private readonly options: RevokedSessionsOptions) {
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS).unref();
-    options.notifications.subscribe(REVOCATION_CHANNEL, (id) => this.add(id), {
+    options.notifications.subscribe(REVOCATION_CHANNEL, (payload) => this.heard(payload), {
       catchUp: async (client) => {
         const { rows } = await client.query<{ id: string }>(
           `select id from sessions where credential_kind = 'JWT' and revoked_at is not null and revoked_at > now() - make_interval(secs => $1)`,
@@ -48,6 +50,14 @@ export class RevokedSessions {
   /** Records revocations made by this instance at once, before their NOTIFY comes back. */
   markRevoked(sessionIds: Iterable<string>): void {
     for (const id of sessionIds) this.add(id);
+  }
+
+  /** `<session id>:<epoch ms of the revoking statement>` (before Migration20261201185900: the id alone). */
+  private heard(payload: string): void {
+    const [id, at] = payload.split(':');
+    this.add(id!);
+    // Wall clocks on both sides (the database's and ours): a lag, not a lifetime.
+    if (at) this.options.onHeard?.(Math.max(0, Date.now() - Number(at)) / 1000);
   }
 
   private add(sessionId: string): void {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoginDocument } from '../../generated/graphql';
+import { LoginDocument, LogoutDocument } from '../../generated/graphql';
 import { GOOD_PASSWORD, registerUser, whoAmI } from '../../helpers/accounts';
 import { TestClient } from '../../helpers/client';
+import { eventually } from '../../helpers/eventually';
 import { processEnv, runServerToExit } from '../../helpers/process';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 
@@ -73,6 +74,17 @@ describe('GET /metrics', () => {
     expect(moved('gatehouse_caller_cache_lookups_total', { cache: 'sessions' })).toBeGreaterThanOrEqual(1);
     expect(after.text).toMatch(/^gatehouse_db_pool_connections\{state="used"\} \d+/m);
     expect(after.text).toMatch(/^gatehouse_process_resident_memory_bytes \d+/m);
+  });
+
+  it('a revoked JWT session shows in the revocation propagation lag, as this instance heard it', async () => {
+    const { client } = await registerUser(server, 'JWT');
+    const count = async () => sample((await scrape()).text, 'gatehouse_revocation_propagation_seconds_count');
+    const before = await count();
+    await client.request(LogoutDocument, { everywhere: false });
+    await eventually(async () => expect(await count()).toBe(before + 1));
+    const sum = sample((await scrape()).text, 'gatehouse_revocation_propagation_seconds_sum');
+    expect(sum).toBeGreaterThan(0);
+    expect(sum).toBeLessThan(60); // a lag of moments: wall clocks on both sides, not the fake one
   });
 
   it('answers only from METRICS_ALLOW_FROM or with METRICS_TOKEN; anyone else gets 404', async () => {
