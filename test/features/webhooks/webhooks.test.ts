@@ -26,6 +26,17 @@ async function metric(server: TestServer, name: string, label = ''): Promise<num
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
+/**
+ * Waits until the relay has stored the outcome of attempt `n` (and so the time of the next): only
+ * then may the test move the clock, or the next attempt would be scheduled from the moved time.
+ */
+async function attemptRecorded(server: TestServer, userId: string, type: string, n: number): Promise<void> {
+  await eventually(async () => {
+    const [row] = await sql<{ attempts: number }>(server, `select attempts from webhook_deliveries where user_id = ? and type = ?`, [userId, type]);
+    expect(row?.attempts).toBe(n);
+  });
+}
+
 const types = (requests: WebhookRequest[]) => requests.map((r) => r.payload.type);
 
 /** A server whose only webhook endpoint is `receiver`, polling its outbox often (retries are due by the fake clock). */
@@ -136,6 +147,7 @@ describe('webhook retries', () => {
     await client.request(UpdateMeDocument, { input: { displayName: 'Grace' } });
     for (const [attempt, wait] of [[1, 5], [2, 300], [3, 1800]] as const) {
       await eventually(async () => expect(receiver.requestsFor(id)).toHaveLength(attempt));
+      await attemptRecorded(server, id, 'user.created', attempt);
       expect(receiver.acceptedFor(id)).toEqual([]);
       if (attempt === 1) await eventually(async () => expect(await metric(server, 'gatehouse_webhook_outbox_depth')).toBe(3));
       clock.advance(wait); // the next attempt of Standard Webhooks' schedule is due
@@ -158,6 +170,7 @@ describe('webhook retries', () => {
     const tries = () => receiver.requestsFor(id).filter((r) => r.payload.type === 'user.created').length;
     for (const [i, wait] of [5, 300, 1800, 7200, 18_000, 36_000, 36_000].entries()) {
       await eventually(async () => expect(tries()).toBe(i + 1));
+      await attemptRecorded(server, id, 'user.created', i + 1);
       clock.advance(wait);
     }
     await eventually(async () => expect(types(receiver.acceptedFor(id))).toEqual(['user.signed_in']));
