@@ -108,6 +108,12 @@ export class AdminResolver {
   }
 
   @Authorized(ADMIN_ROLE)
+  @Mutation(() => AdminUser, { description: 'Admin: whether the user must have a second factor whatever MFA says (their next sign-in asks them to set one up).' })
+  async setUserMfaRequired(@Arg('id', () => ID) id: string, @Arg('required', () => Boolean) required: boolean, @Ctx() ctx: Context): Promise<AdminUser> {
+    return adminUser(await ctx.services.admin.setMfaRequired(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, id, required));
+  }
+
+  @Authorized(ADMIN_ROLE)
   @Mutation(() => AdminUser, { description: 'Admin: sets the roles (from ROLES; user is always kept).' })
   async setUserRoles(@Arg('id', () => ID) id: string, @Arg('roles', () => [String]) roles: string[], @Ctx() ctx: Context): Promise<AdminUser> {
     return adminUser(await ctx.services.admin.setRoles(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, id, roles));
@@ -126,7 +132,7 @@ export class AdminResolver {
   }
 
   @Authorized(ADMIN_ROLE)
-  @Mutation(() => AdminUser, { description: 'Admin: creates an account and mails its owner an invitation link, which sets the first password (resetPassword).' })
+  @Mutation(() => AdminUser, { description: 'Admin: creates an account and mails its owner an invitation link, which sets the first password (resetPassword); again for an unanswered invitation, a new link.' })
   async inviteUser(@Arg('email', () => String) email: string, @Arg('roles', () => [String], { nullable: true }) roles: string[] | null, @Ctx() ctx: Context): Promise<AdminUser> {
     return adminUser(await ctx.services.admin.invite(ctx.em, (await assertAdmin(ctx.em, ctx.caller)).userView.id, email, roles ?? [], localeOf(ctx.request)));
   }

@@ -11,6 +11,7 @@ import type { EmailTokenService } from '../account-emails/email-token.service';
 import type { ApiTokenService } from '../api-tokens/api-token.service';
 import type { AuditService } from '../audit/audit.service';
 import { isUuid } from '../credentials/credential-id';
+import { holdsPasskeyOrProvider } from '../account/ways-in';
 import type { PasswordResetService } from '../password-reset/password-reset.service';
 import type { ProfileService } from '../account/profile.service';
 import type { MfaService } from '../mfa/mfa.service';
@@ -123,18 +124,26 @@ export class AdminService {
    * Creates an account for `email` with `roles` and mails its owner an invitation: a link (to
    * INVITE_PATH, once, INVITE_TOKEN_TTL_SECONDS) whose token sets the first password with
    * `resetPassword`, which also verifies the address. Until then nobody can sign in to it.
+   * Inviting an address whose invitation is still unanswered mails a new link (the older one
+   * stops working) and gives the roles asked for now; any other account there is EMAIL_TAKEN.
    */
   async invite(em: EntityManager, actorId: string | null, email: string, roles: string[], locale: string): Promise<User> {
     const address = parseEmail(email);
     const wanted = this.roles.parse(roles);
     const { user, token } = await inTransaction(em, async (tx) => {
-      const created = await this.registration.insert(tx, { email: address, roles: wanted });
-      const issued = await this.emailTokens.issue(tx, created, EmailTokenPurpose.INVITE, address, this.inviteTtlSeconds);
-      await this.audit.recordIn(tx, { type: 'ADMIN_INVITED_USER', success: true, userId: created.id, actorId, detail: wanted.join(',') });
-      return { user: created, token: issued.token };
+      const pending = await tx.findOne(User, { email: address }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (pending && !(await isUnansweredInvite(tx, pending))) throw new AuthError(ErrorCode.EMAIL_TAKEN, { field: 'email' });
+      const invited = pending ? Object.assign(pending, { roles: wanted }) : await this.registration.insert(tx, { email: address, roles: wanted });
+      await this.audit.recordIn(tx, { type: 'ADMIN_INVITED_USER', success: true, userId: invited.id, actorId, detail: `${wanted.join(',')}${pending ? ' (again)' : ''}` });
+      return { user: invited, token: await this.inviteToken(tx, invited) };
     });
     this.mailer.invitation({ email: address, locale }, token);
     return user;
+  }
+
+  private async inviteToken(tx: EntityManager, user: User): Promise<string> {
+    await tx.flush();
+    return (await this.emailTokens.issue(tx, user, EmailTokenPurpose.INVITE, user.email, this.inviteTtlSeconds)).token;
   }
 
   /** Re-enables the accounts whose ban has ended; returns how many. Run periodically (services) and by tests. */
@@ -157,16 +166,31 @@ export class AdminService {
 
   /**
    * Forces a new password: the old one stops working at once (the account has none until the
-   * user follows the reset link mailed to them), and every session ends.
+   * user follows the reset link mailed to them), and every session ends. An invitation not yet
+   * answered is mailed again instead: its owner has no password to reset.
    */
   async requirePasswordReset(em: EntityManager, actorId: string | null, id: string, locale: string): Promise<User> {
+    let invitation: string | null = null;
     const user = await this.act(em, actorId, id, 'ADMIN_REQUIRED_PASSWORD_RESET', null, async (tx, target) => {
+      if (await isUnansweredInvite(tx, target)) {
+        invitation = await this.inviteToken(tx, target);
+        return;
+      }
       target.passwordHash = null;
       await tx.flush();
       await this.sessions.revokeAllSessions(tx, target.id, 'password_reset_required');
     });
-    await this.passwordReset.sendResetLink(em.fork(), user.email, locale);
+    if (invitation) this.mailer.invitation({ email: user.email, locale }, invitation);
+    else await this.passwordReset.sendResetLink(em.fork(), user.email, locale);
     return user;
+  }
+
+  /** Whether the user must have a second factor whatever MFA says (sign-in then asks them to set one up). */
+  async setMfaRequired(em: EntityManager, actorId: string | null, id: string, required: boolean): Promise<User> {
+    return this.act(em, actorId, id, 'ADMIN_SET_MFA_REQUIRED', required ? 'on' : 'off', async (tx, user) => {
+      user.mfaRequired = required;
+      await tx.flush();
+    });
   }
 
   async setRoles(em: EntityManager, actorId: string | null, id: string, roles: string[]): Promise<User> {
@@ -221,4 +245,13 @@ export class AdminService {
       return user;
     });
   }
+}
+
+/**
+ * An account made by an invitation that its owner has not answered: no password, address not
+ * verified, never signed in, no passkey or provider. Mailing it a new invitation gives nobody
+ * anything the first one did not.
+ */
+async function isUnansweredInvite(em: EntityManager, user: User): Promise<boolean> {
+  return user.passwordHash === null && user.emailVerifiedAt === null && user.lastLoginAt === null && !(await holdsPasskeyOrProvider(em, user.id));
 }

@@ -18,6 +18,9 @@ export class AdminUser {
 
   @Field(() => Date, { nullable: true })
   lastLoginAt!: Date | null;
+
+  @Field(() => Boolean, { description: 'Must have a second factor whatever MFA says (setUserMfaRequired).' })
+  mfaRequired!: boolean;
 }
 
 export function adminUser(user: User): AdminUser {
@@ -27,6 +30,7 @@ export function adminUser(user: User): AdminUser {
     disabledReason: user.disabledReason,
     disabledUntil: user.disabledUntil,
     lastLoginAt: user.lastLoginAt,
+    mfaRequired: user.mfaRequired,
   });
 }
 

@@ -29,6 +29,7 @@ const SET_ROLES = doc<{ setUserRoles: AdminUserFields }>(`mutation($id: ID!, $ro
 const VERIFY = doc<{ verifyUserEmail: AdminUserFields }>(`mutation($id: ID!) { verifyUserEmail(id: $id) { ${FIELDS} } }`);
 const RESET_FACTORS = doc<{ resetUserSecondFactors: AdminUserFields }>(`mutation($id: ID!) { resetUserSecondFactors(id: $id) { ${FIELDS} } }`);
 const INVITE = doc<{ inviteUser: AdminUserFields }>(`mutation($email: String!, $roles: [String!]) { inviteUser(email: $email, roles: $roles) { ${FIELDS} } }`);
+const MFA_REQUIRED = doc<{ setUserMfaRequired: AdminUserFields & { mfaRequired: boolean } }>(`mutation($id: ID!, $required: Boolean!) { setUserMfaRequired(id: $id, required: $required) { ${FIELDS} mfaRequired } }`);
 const DELETE = doc<{ deleteUser: boolean }>(`mutation($id: ID!) { deleteUser(id: $id) }`);
 const AUDIT = doc<{ auditEvents: { events: { type: string; userId: string | null; actorId: string | null }[] } }>(
   `query($filter: AuditFilterInput) { auditEvents(filter: $filter) { events { type userId actorId } } }`,
@@ -177,6 +178,36 @@ describe('admin actions', () => {
     expect(errorCode(await client.request(INVITE, { email: uniqueEmail(), roles: ['root'] }))).toBe('BAD_USER_INPUT');
     const trail = await client.request(AUDIT, { filter: { actorId: adminId, type: 'ADMIN_INVITED_USER' } });
     expect(trail.data?.auditEvents.events).toHaveLength(1);
+  });
+
+  it('inviteUser again for an unanswered invitation mails a new link with the roles asked now; the first link stops working; requirePasswordReset mails the invitation too', async () => {
+    const { client } = await admin();
+    const email = uniqueEmail('invited-twice');
+    const first = await client.request(INVITE, { email });
+    const firstMail = await mailbox.waitFor(email, /^You are invited/);
+    const again = await client.request(INVITE, { email, roles: ['admin'] });
+    expect(again.data?.inviteUser.user).toMatchObject({ id: first.data?.inviteUser.user.id, roles: ['user', 'admin'] });
+    const secondMail = await mailbox.waitFor(email, /^You are invited/, 2);
+    const accept = (token: string) => new TestClient(server.graphqlUrl).request(ResetPasswordDocument, { input: { token, newPassword: GOOD_PASSWORD } });
+    expect(errorCode(await accept(firstMail.token!))).toBe('INVALID_TOKEN');
+    await client.request(RESET, { id: first.data!.inviteUser.user.id });
+    const thirdMail = await mailbox.waitFor(email, /^You are invited/, 3);
+    expect(errorCode(await accept(secondMail.token!))).toBe('INVALID_TOKEN');
+    expect((await accept(thirdMail.token!)).data?.resetPassword).toBe(true);
+    expect(errorCode(await client.request(INVITE, { email }))).toBe('EMAIL_TAKEN'); // answered: no more invitations
+  });
+
+  it('setUserMfaRequired: the user’s next sign-in must set up a second factor; off again, it need not', async () => {
+    const { client } = await admin();
+    const target = await registerUser(server);
+    const required = await client.request(MFA_REQUIRED, { id: target.result.user.id, required: true });
+    expect(required.data?.setUserMfaRequired.mfaRequired).toBe(true);
+    const login = () => new TestClient(server.graphqlUrl).request(LoginDocument, { input: { email: target.email, password: GOOD_PASSWORD } });
+    expect((await login()).data?.login).toMatchObject({ __typename: 'PendingStep', step: 'ENROLL_SECOND_FACTOR' });
+    await client.request(MFA_REQUIRED, { id: target.result.user.id, required: false });
+    expect((await login()).data?.login?.__typename).toBe('AuthSuccess');
+    const user = await registerUser(server);
+    expect(errorCode(await user.client.request(MFA_REQUIRED, { id: target.result.user.id, required: false }))).toBe('FORBIDDEN');
   });
 
   it('deleteUser deletes the account; the trail keeps the entry with its actor', async () => {
