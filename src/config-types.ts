@@ -43,7 +43,11 @@ export interface Config {
   dataDir: string;
   /** The first key signs; all of them verify (rotation). */
   secretKeys: readonly string[];
-  cookie: { security: CookieSecurity; name: string };
+  /**
+   * Every cookie of ours: Secure by `security`; SameSite (`none` only with Secure); a Domain only
+   * when set (then named `__Secure-…` over https instead of `__Host-…`, which forbids a Domain).
+   */
+  cookie: { security: CookieSecurity; name: string; sameSite: 'lax' | 'strict' | 'none'; domain: string | undefined };
   /** Lifetimes of browser (cookie) sessions. */
   session: SessionLifetimes & { touchIntervalSeconds: number };
   /** Lifetimes of app sessions: SESSION_TOKEN sessions and JWT refresh families. */

@@ -97,6 +97,8 @@ const schema = z.object({
   SECRET_KEY_FALLBACKS: list.default([]),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).optional(),
   SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('gatehouse_session'),
+  SESSION_COOKIE_SAMESITE: z.enum(['lax', 'strict', 'none']).default('lax'),
+  SESSION_COOKIE_DOMAIN: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'must be a host name such as example.com').optional(),
   SESSION_IDLE_TIMEOUT_SECONDS: seconds.default(30 * 60),
   SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds.default(12 * 60 * 60),
   SESSION_TOUCH_INTERVAL_SECONDS: seconds.default(60),
@@ -223,6 +225,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     cookie: {
       security: ({ true: 'always', false: 'never', auto: 'auto' } as const)[e.COOKIE_SECURE ?? 'auto'],
       name: e.SESSION_COOKIE_NAME,
+      sameSite: e.SESSION_COOKIE_SAMESITE,
+      domain: e.SESSION_COOKIE_DOMAIN,
     },
     session: {
       idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
@@ -361,6 +365,8 @@ function assertSafe(e: z.infer<typeof schema>, production: boolean): void {
   if (e.API_TOKEN_DEFAULT_LIFETIME_DAYS > e.API_TOKEN_MAX_LIFETIME_DAYS) {
     problems.push('API_TOKEN_DEFAULT_LIFETIME_DAYS must not exceed API_TOKEN_MAX_LIFETIME_DAYS');
   }
+  // Browsers drop a SameSite=None cookie that is not Secure (and localhost counts as secure).
+  if (e.SESSION_COOKIE_SAMESITE === 'none' && e.COOKIE_SECURE !== 'true') problems.push('SESSION_COOKIE_SAMESITE=none requires COOKIE_SECURE=true (browsers drop such cookies otherwise; http://localhost counts as secure)');
   if (e.JWT_ALGORITHM === 'HS256' && !e.JWT_SECRET) problems.push('JWT_SECRET is required when JWT_ALGORITHM=HS256');
   if (e.TRUSTED_PROXY_AUTH_HEADER && e.TRUSTED_PROXY_AUTH_FROM.length === 0) {
     problems.push('TRUSTED_PROXY_AUTH_FROM (proxy addresses or CIDRs) is required with TRUSTED_PROXY_AUTH_HEADER');

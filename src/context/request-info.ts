@@ -34,8 +34,10 @@ export interface RequestInfo {
 
 export interface CookieSpec {
   httpOnly: boolean;
-  sameSite: 'lax' | 'strict';
+  sameSite: 'lax' | 'strict' | 'none';
   path: string;
+  /** Shared with the subdomains of this host (SESSION_COOKIE_DOMAIN); absent: this host only. */
+  domain?: string;
   secure: boolean;
   /** HMAC-signed with SECRET_KEY (the adapter signs; RequestInfo.signedCookie verifies). */
   signed?: boolean;

@@ -2,9 +2,10 @@ import type { Config } from '../config';
 import type { CookieSpec, RequestInfo, ResponseEffects } from './request-info';
 
 /**
- * The session cookie: HttpOnly, SameSite=Lax, Path=/, no Domain, signed with SECRET_KEY. Over
- * https it is Secure and named with the `__Host-` prefix, which browsers only accept from a
- * secure origin with Path=/ and no Domain, so a sibling subdomain cannot plant or shadow it.
+ * The session cookie: HttpOnly, SameSite=Lax (SESSION_COOKIE_SAMESITE), Path=/, no Domain
+ * (unless SESSION_COOKIE_DOMAIN), signed with SECRET_KEY. Over https it is Secure and named with
+ * the `__Host-` prefix, which browsers only accept from a secure origin with Path=/ and no Domain,
+ * so a sibling subdomain cannot plant or shadow it; with a Domain, `__Secure-` (Secure only).
  * The HMAC signature lets forged values be dropped without a database read.
  */
 export function isSecureRequest(config: Config, request: RequestInfo): boolean {
@@ -13,13 +14,20 @@ export function isSecureRequest(config: Config, request: RequestInfo): boolean {
   return request.secure; // honours X-Forwarded-Proto only from TRUST_PROXY addresses
 }
 
+/** A cookie's name as sent: prefixed over https, so browsers enforce Secure (and, without a Domain, this host only). */
+export function cookieName(config: Config, request: RequestInfo, name: string): string {
+  if (!isSecureRequest(config, request)) return name;
+  return config.cookie.domain ? `__Secure-${name}` : `__Host-${name}`;
+}
+
 export function sessionCookieName(config: Config, request: RequestInfo): string {
-  return isSecureRequest(config, request) ? `__Host-${config.cookie.name}` : config.cookie.name;
+  return cookieName(config, request, config.cookie.name);
 }
 
 /** The attributes every cookie of ours has (session, device, redirect flow). */
 export function cookieSpec(config: Config, request: RequestInfo): CookieSpec {
-  return { httpOnly: true, sameSite: 'lax', path: '/', secure: isSecureRequest(config, request) };
+  const { sameSite, domain } = config.cookie;
+  return { httpOnly: true, sameSite, path: '/', secure: isSecureRequest(config, request), ...(domain ? { domain } : {}) };
 }
 
 export function setSessionCookie(config: Config, request: RequestInfo, effects: ResponseEffects, token: string, expires: Date): void {
@@ -50,7 +58,7 @@ const DEVICE_COOKIE = 'gatehouse_device';
 const DEVICE_HEADER = 'gatehouse-device';
 
 function deviceCookieName(config: Config, request: RequestInfo): string {
-  return isSecureRequest(config, request) ? `__Host-${DEVICE_COOKIE}` : DEVICE_COOKIE;
+  return cookieName(config, request, DEVICE_COOKIE);
 }
 
 /** The device token the client presents (cookie, or header for apps), unverified. */

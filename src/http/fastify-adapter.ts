@@ -92,6 +92,7 @@ function cookieOptions(spec: CookieSpec) {
     httpOnly: spec.httpOnly,
     sameSite: spec.sameSite,
     path: spec.path,
+    ...(spec.domain ? { domain: spec.domain } : {}),
     secure: spec.secure,
     signed: spec.signed ?? false,
     ...(spec.expires ? { expires: spec.expires } : {}),

@@ -1,5 +1,5 @@
 import type { ContextBuilder } from '../../context/build-context';
-import type { RequestInfo, ResponseEffects } from '../../context/request-info';
+import type { CookieSpec, RequestInfo, ResponseEffects } from '../../context/request-info';
 import { cookieSpec, isSecureRequest } from '../../context/session-cookie';
 import { safeEqual } from '../../crypto/constant-time';
 import { CredentialKind } from '../../db/entities';
@@ -34,6 +34,9 @@ export interface RedirectFlow {
 export function createRedirectFlow(services: Services, buildContext: ContextBuilder): RedirectFlow {
   const { config } = services;
   const cookieName = (request: RequestInfo) => (isSecureRequest(config, request) ? `__Host-${FLOW_COOKIE}` : FLOW_COOKIE);
+  // This host only, and Lax whatever SESSION_COOKIE_SAMESITE says: the provider sends the browser
+  // back with a top-level navigation from its own site, which a Strict cookie would not follow.
+  const flowCookie = (request: RequestInfo): CookieSpec => ({ ...cookieSpec(config, request), sameSite: 'lax', domain: undefined });
   const callbackUrl = (providerId: string) => `${config.publicUrl}/auth/${encodeURIComponent(providerId)}/callback`;
 
   async function start(request: RequestInfo, effects: ResponseEffects, providerId: string): Promise<RedirectOutcome> {
@@ -52,7 +55,7 @@ export function createRedirectFlow(services: Services, buildContext: ContextBuil
         codeChallenge: await client.calculatePKCECodeChallenge(flow.codeVerifier),
       });
       await services.oauthFlows.start(services.forkEm(), flow);
-      effects.setCookie(cookieName(request), flow.state, { ...cookieSpec(config, request), signed: true, maxAgeSeconds: FLOW_LIFETIME_SECONDS });
+      effects.setCookie(cookieName(request), flow.state, { ...flowCookie(request), signed: true, maxAgeSeconds: FLOW_LIFETIME_SECONDS });
       return { kind: 'redirect', status: 302, location: url.toString() };
     } catch (error) {
       return failed(error);
@@ -61,7 +64,7 @@ export function createRedirectFlow(services: Services, buildContext: ContextBuil
 
   async function callback(request: RequestInfo, effects: ResponseEffects, providerId: string): Promise<RedirectOutcome> {
     const signed = request.signedCookie(cookieName(request));
-    effects.clearCookie(cookieName(request), cookieSpec(config, request)); // single use, whatever happens next
+    effects.clearCookie(cookieName(request), flowCookie(request)); // single use, whatever happens next
     const state = request.query('state') ?? '';
     // The state must come back to the browser that started the flow (its cookie), and the flow
     // must still be waiting (server-side, once).

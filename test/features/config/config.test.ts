@@ -158,3 +158,12 @@ describe('webhook endpoints', () => {
     expect(problemsOf({ GATEHOUSE_DATA_DIR: dataDir(), WEBHOOK_ENDPOINTS: '{not json' }).join()).toMatch(/WEBHOOK_ENDPOINTS must be a JSON array/);
   });
 });
+
+describe('cookies for a frontend on another site', () => {
+  it('SESSION_COOKIE_SAMESITE=none needs COOKIE_SECURE=true (browsers drop the cookie otherwise); a bad domain is refused', () => {
+    expect(problemsOf({ GATEHOUSE_DATA_DIR: dataDir(), SESSION_COOKIE_SAMESITE: 'none' }).join()).toMatch(/SESSION_COOKIE_SAMESITE=none requires COOKIE_SECURE=true/);
+    expect(loadConfig({ GATEHOUSE_DATA_DIR: dataDir(), SESSION_COOKIE_SAMESITE: 'none', COOKIE_SECURE: 'true' }).cookie.sameSite).toBe('none');
+    expect(problemsOf({ GATEHOUSE_DATA_DIR: dataDir(), SESSION_COOKIE_DOMAIN: '.example.com' }).join()).toMatch(/SESSION_COOKIE_DOMAIN/);
+    expect(loadConfig({ GATEHOUSE_DATA_DIR: dataDir(), SESSION_COOKIE_DOMAIN: 'example.com' }).cookie.domain).toBe('example.com');
+  });
+});

@@ -62,6 +62,23 @@ describe('session cookie attributes (SEC-29)', () => {
     expect(cookie.domain).toBeUndefined();
   });
 
+  it('SESSION_COOKIE_SAMESITE and SESSION_COOKIE_DOMAIN set every cookie of ours; with a Domain the prefix is __Secure-, since __Host- forbids one', async () => {
+    const crossSite = await startTestServer({ env: { COOKIE_SECURE: 'true', SESSION_COOKIE_SAMESITE: 'none', SESSION_COOKIE_DOMAIN: 'example.test' } });
+    const strict = await startTestServer({ env: { SESSION_COOKIE_SAMESITE: 'strict' } });
+    try {
+      const { email } = await registerUser(crossSite);
+      const login = await new TestClient(crossSite.graphqlUrl).request(LoginDocument, { input: { email, password: GOOD_PASSWORD } });
+      const cookies = parseSetCookie(login.setCookies);
+      expect(cookies.map((c) => c.name).sort()).toEqual(['__Secure-gatehouse_device', '__Secure-gatehouse_session']);
+      for (const cookie of cookies) expect(cookie).toMatchObject({ sameSite: 'None', secure: true, httpOnly: true, domain: 'example.test', path: '/' });
+      const plain = await new TestClient(strict.graphqlUrl).request(LoginDocument, { input: { email: (await registerUser(strict)).email, password: GOOD_PASSWORD } });
+      expect(sessionCookie(plain.setCookies)).toMatchObject({ name: 'gatehouse_session', sameSite: 'Strict' });
+      expect(sessionCookie(plain.setCookies).domain).toBeUndefined();
+    } finally {
+      await Promise.all([crossSite.close(), strict.close()]);
+    }
+  });
+
   it('with COOKIE_SECURE=auto behind a trusted proxy: Secure and __Host- when the request came over https', async () => {
     const https = new TestClient(proxiedServer.graphqlUrl);
     const { email } = await registerUser(proxiedServer);
