@@ -20,6 +20,8 @@ const catalog = {
   ROUTE_NOT_FOUND: { status: 404, message: 'Not found.' },
   UNAUTHENTICATED: { status: 401, message: 'You must be signed in to do this.' },
   INSUFFICIENT_SCOPE: { status: 403, message: 'This API token may not do that.' },
+  // A browser's preflight from a page whose origin is not allowed (CORS_ORIGINS).
+  ORIGIN_NOT_ALLOWED: { status: 403, message: 'Pages of this origin may not call this API. Its operator can allow the origin with CORS_ORIGINS.' },
   // Authorization: Basic for an account whose sign-in has a second step, which Basic cannot carry.
   SECOND_FACTOR_REQUIRED: { status: 401, message: 'This account signs in with a second factor, which Basic authentication cannot carry. Sign in with `login` instead.' },
   RATE_LIMITED: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },

@@ -22,6 +22,7 @@ import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { csrfSafe } from './app-routes';
 import { cookieSigner } from './cookie-signer';
+import { originPolicy, refusedOriginHook } from './cors';
 import { effectsOf, requestInfoOf, sendOutcome } from './fastify-adapter';
 import { requestLog } from './request-log';
 import { requestScope } from '../observability/request-scope';
@@ -104,11 +105,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.addHook('onRequest', async (request, reply) => void reply.header('X-Request-Id', request.id));
   await app.register(fastifyCookie, { secret: cookieSigner(config.secretKeys) });
   await app.register(fastifyWebsocket, { options: { maxPayload: BODY_LIMIT_BYTES } });
-  const allowedOrigins = new Set(config.corsOrigins);
-  // Only the GraphQL endpoint speaks to other origins, and only to an exact-match allow-list;
-  // never `*`, never a reflected Origin (SEC-34).
+  const allowedOrigin = originPolicy(config);
+  app.addHook('onRequest', refusedOriginHook(allowedOrigin, logger, isGraphqlPath, (reply) => sendError(reply, ErrorCode.ORIGIN_NOT_ALLOWED)));
+  // Only the GraphQL endpoint speaks to other origins, and only to the allowed ones (cors.ts).
   const graphqlCors = {
-    origin: (origin: string | undefined, cb: (error: null, allow: boolean) => void) => cb(null, origin !== undefined && allowedOrigins.has(origin)),
+    origin: (origin: string | undefined, cb: (error: null, allow: boolean) => void) => cb(null, origin !== undefined && allowedOrigin(origin)),
     credentials: true,
     methods: ['GET', 'POST'],
     maxAge: 600,

@@ -11,6 +11,7 @@ import { clientAddressKey } from '../features/rate-limits/client-address';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { requestInfoOf } from './fastify-adapter';
+import { originPolicy } from './cors';
 
 /** Close codes (graphql-ws's where it has one). */
 const CLOSE = {
@@ -45,7 +46,9 @@ interface SocketState {
  */
 export function graphqlWebSocket(options: WebSocketOptions): WebsocketHandler {
   const { config, logger, services, schema, limits, buildContext } = options;
-  const cookieOrigins = new Set([...config.corsOrigins, new URL(config.publicUrl).origin]);
+  const ownOrigin = new URL(config.publicUrl).origin;
+  const allowedOrigin = originPolicy(config);
+  const cookieOrigins = (origin: string) => origin === ownOrigin || allowedOrigin(origin);
   const formatError = createFormatError(logger);
   const perAddress = new Counter();
   const perUser = new Counter();
@@ -119,10 +122,10 @@ export function graphqlWebSocket(options: WebSocketOptions): WebsocketHandler {
  * The upgrade request as the credential resolution sees it: the payload's token stands in for an
  * Authorization header; the cookie counts only from an origin of ours or an allowed one.
  */
-function socketRequest(upgrade: RequestInfo, params: Readonly<Record<string, unknown>> | undefined, cookieOrigins: Set<string>): RequestInfo {
+function socketRequest(upgrade: RequestInfo, params: Readonly<Record<string, unknown>> | undefined, cookieOrigins: (origin: string) => boolean): RequestInfo {
   const authorization = typeof params?.authorization === 'string' ? params.authorization : undefined;
   const origin = upgrade.header('origin');
-  return withCredentials(upgrade, { authorization, cookies: origin !== undefined && cookieOrigins.has(origin) });
+  return withCredentials(upgrade, { authorization, cookies: origin !== undefined && cookieOrigins(origin) });
 }
 
 /** Checks the socket's credential again (one check at a time); closes the socket when it no longer holds. */

@@ -70,6 +70,48 @@ describe('CORS (SEC-34)', () => {
   );
 });
 
+describe('CORS for a frontend team (SEC-34)', () => {
+  const preflight = (url: string, origin: string) =>
+    fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+
+  it('a preflight from an origin that may not call us is answered 403 ORIGIN_NOT_ALLOWED, saying so, without a grant; the server logs the origin once', async () => {
+    const lines: string[] = [];
+    const logged = await startTestServer({ env: { FRONTEND_URL: 'https://app.example.com', LOG_LEVEL: 'warn' }, logDestination: { write: (line: string) => void lines.push(line) } });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const refused = await preflight(logged.graphqlUrl, 'http://localhost:5173');
+        expect(refused.status).toBe(403);
+        expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+        const body = (await refused.json()) as { errors: { message: string; extensions: { code: string } }[] };
+        expect(body.errors[0]).toMatchObject({ extensions: { code: 'ORIGIN_NOT_ALLOWED' }, message: expect.stringMatching(/CORS_ORIGINS/) });
+      }
+      expect((await preflight(logged.graphqlUrl, 'https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      const warnings = lines.filter((l) => l.includes('CORS_ORIGINS'));
+      expect(warnings).toHaveLength(1);
+      expect(JSON.parse(warnings[0]!)).toMatchObject({ origin: 'http://localhost:5173' });
+    } finally {
+      await logged.close();
+    }
+  });
+
+  it('in development any http://localhost and http://127.0.0.1 port may call with credentials; elsewhere only the listed origins', async () => {
+    const dev = await startTestServer({ env: { NODE_ENV: 'development', PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_ITERATIONS: '2' } });
+    try {
+      for (const origin of ['http://localhost:5173', 'http://127.0.0.1:8080', 'http://localhost', 'http://[::1]:3001']) {
+        const allowed = await preflight(dev.graphqlUrl, origin);
+        expect(allowed.headers.get('access-control-allow-origin'), origin).toBe(origin);
+        expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+      }
+      for (const origin of ['https://localhost:5173', 'http://localhost.evil.com:5173', 'http://127.0.0.1.nip.io:80', 'http://192.168.1.5:5173']) {
+        expect((await preflight(dev.graphqlUrl, origin)).status, origin).toBe(403);
+      }
+    } finally {
+      await dev.close();
+    }
+    expect((await preflight(server.graphqlUrl, 'http://localhost:5173')).status).toBe(403); // NODE_ENV=test, as production: the list only
+  });
+});
+
 describe('HTTP batching (SEC-12)', () => {
   it('refuses an array of operations with 400', async () => {
     const response = await fetch(server.graphqlUrl, {

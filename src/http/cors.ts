@@ -1,0 +1,39 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+
+/** A page served from this machine over http, on any port: a frontend's dev server. */
+const LOOPBACK_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
+/** Refused origins logged at most once each, and at most this many (a scanner must not fill memory). */
+const MAX_LOGGED = 100;
+
+/**
+ * Which browser origins may call the API with credentials: the exact CORS_ORIGINS list (by
+ * default the FRONTEND_URL's origin, and Apollo Sandbox's in development), and in development any
+ * http://localhost or http://127.0.0.1 port, so that a frontend's dev server works whatever port
+ * it picked. Production stays an exact allow-list: never `*`, never a reflected Origin (SEC-34).
+ */
+export function originPolicy(config: Pick<Config, 'corsOrigins' | 'env'>): (origin: string) => boolean {
+  const listed = new Set(config.corsOrigins);
+  const anyLoopback = config.env === 'development';
+  return (origin) => listed.has(origin) || (anyLoopback && LOOPBACK_ORIGIN.test(origin));
+}
+
+/**
+ * A preflight from an origin that may not call us gets an answer that says so (403,
+ * ORIGIN_NOT_ALLOWED, without CORS headers, so the browser still refuses it) instead of falling
+ * through to GraphQL's CSRF refusal, which misled everyone who met it; and the server logs each
+ * such origin once, so whoever runs it sees which frontend to allow.
+ */
+export function refusedOriginHook(allowed: (origin: string) => boolean, logger: Logger, isApiPath: (url: string) => boolean, refuse: (reply: FastifyReply) => FastifyReply) {
+  const logged = new Set<string>();
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const origin = request.headers.origin;
+    if (request.method !== 'OPTIONS' || !origin || !request.headers['access-control-request-method'] || !isApiPath(request.url) || allowed(origin)) return;
+    if (!logged.has(origin) && logged.size < MAX_LOGGED) {
+      logged.add(origin);
+      logger.warn({ origin: origin.slice(0, 200) }, 'refused a browser from an origin that may not call the API; if it is your frontend, add it to CORS_ORIGINS');
+    }
+    await refuse(reply);
+  };
+}
