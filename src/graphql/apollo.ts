@@ -1,7 +1,6 @@
 import { ApolloServer, type ApolloServerOptionsWithSchema } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Config } from '../config';
 import type { Context } from '../context/context';
 import { createFormatError } from '../errors';
@@ -13,6 +12,7 @@ import { metricsPlugin } from './plugins/metrics';
 import { httpStatusPlugin } from './plugins/http-status';
 import type { operationLimits } from './plugins/operation-limits';
 import { subscriptionsOverWebSocketPlugin } from './plugins/subscriptions-over-websocket';
+import { sandboxLandingPage } from './plugins/landing-page';
 
 /**
  * The Apollo server: Gatehouse's schema with its plugins (credential gate, HTTP statuses, audit,
@@ -63,7 +63,7 @@ export function apolloOptions(
       auditPlugin(),
       ...limits.plugins,
       config.graphql.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true })
+        ? sandboxLandingPage()
         : ApolloServerPluginLandingPageDisabled(),
     ],
   };

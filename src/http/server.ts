@@ -22,6 +22,7 @@ import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { csrfSafe } from './app-routes';
 import { cookieSigner } from './cookie-signer';
+import { graphiqlRoute } from './graphiql';
 import { originPolicy, refusedOriginHook } from './cors';
 import { effectsOf, requestInfoOf, sendOutcome } from './fastify-adapter';
 import { requestLog } from './request-log';
@@ -135,6 +136,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.get('/.well-known/jwks.json', async (_request, reply) => reply.header('Cache-Control', 'public, max-age=300').send(services.accessTokens.jwks()));
 
   await app.register(introspectionRoute(options));
+  if (config.graphql.landingPage) await app.register(graphiqlRoute(GRAPHQL_PATH, logger));
 
   const graphql = fastifyApolloHandler(apollo, {
     context: async (request, reply) => {
