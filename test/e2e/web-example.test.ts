@@ -70,6 +70,24 @@ afterAll(async () => {
 /** A platform authenticator (DevTools' virtual one) that holds passkeys and consents by itself. */
 const AUTHENTICATOR = { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true } as const;
 
+/**
+ * A browser holding these (synced) passkeys whose autofill offers none (as in a browser without
+ * conditional UI): the sign-in page's autofill request would otherwise answer before any button.
+ */
+async function browserWithPasskeys({ credentials }: { credentials: unknown[] }): Promise<Page> {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    (globalThis as unknown as { PublicKeyCredential: { isConditionalMediationAvailable(): Promise<boolean> } }).PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+  });
+  const tab = await context.newPage();
+  tab.setDefaultTimeout(10_000);
+  const cdp = await context.newCDPSession(tab);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
+  for (const credential of credentials) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: credential as never });
+  return tab;
+}
+
 /** A new browser profile (another device), on the app. */
 async function device(path = '/'): Promise<{ context: BrowserContext; tab: Page }> {
   const context = await browser.newContext();
@@ -281,20 +299,33 @@ describe.skipIf(!available)('examples/web in headless Chromium', () => {
     await expectSignedInAs(tab, email);
 
     // Another browser, without autofill for passkeys, holding the same (synced) passkey: the button.
-    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
-    const other = await browser.newContext();
-    await other.addInitScript(() => {
-      (globalThis as unknown as { PublicKeyCredential: { isConditionalMediationAvailable(): Promise<boolean> } }).PublicKeyCredential.isConditionalMediationAvailable = async () => false;
-    });
-    const otherTab = await other.newPage();
-    otherTab.setDefaultTimeout(10_000);
-    const otherCdp = await other.newCDPSession(otherTab);
-    await otherCdp.send('WebAuthn.enable');
-    const added = await otherCdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
-    for (const credential of credentials) await otherCdp.send('WebAuthn.addCredential', { authenticatorId: added.authenticatorId, credential });
+    const otherTab = await browserWithPasskeys(await cdp.send('WebAuthn.getCredentials', { authenticatorId }));
     await otherTab.goto(`${web.url}/sign-in`);
     await otherTab.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expectSignedInAs(otherTab, email);
+  });
+
+  it('the second step with a passkey: a password sign-in of a user with an authenticator app and a passkey finishes with the passkey', async () => {
+    const { context, tab } = await device();
+    const cdp = await context.newCDPSession(tab);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
+    const email = await signUp(tab);
+    await tab.goto(`${web.url}/account`);
+    await tab.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const secret = (await tab.getByTestId('totp-secret').innerText()).trim();
+    clock.advance(30);
+    await tab.getByLabel('Code from the app', { exact: true }).fill(totpCode(secret, clock.now()));
+    await tab.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => tab.getByTestId('recovery-code').count()).toBeGreaterThan(0);
+    await tab.getByRole('button', { name: 'Add a passkey' }).click();
+    await tab.getByText('Passkey “This browser” added.').waitFor();
+
+    const laptop = await browserWithPasskeys(await cdp.send('WebAuthn.getCredentials', { authenticatorId }));
+    await signIn(laptop, email);
+    await laptop.waitForURL(`${web.url}/two-factor`);
+    await laptop.getByRole('button', { name: 'Use a passkey' }).click();
+    await expectSignedInAs(laptop, email);
   });
 
   it('signs in with the provider through the redirect flow, and lands back in the app signed in', async () => {
