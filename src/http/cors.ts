@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { getDomain } from 'tldts';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
@@ -35,5 +36,41 @@ export function refusedOriginHook(allowed: (origin: string) => boolean, logger: 
       logger.warn({ origin: origin.slice(0, 200) }, 'refused a browser from an origin that may not call the API; if it is your frontend, add it to CORS_ORIGINS');
     }
     await refuse(reply);
+  };
+}
+
+/**
+ * The site of an origin (scheme and registrable domain, by the Public Suffix List through tldts):
+ * what SameSite compares. A host with no registrable domain (localhost, an IP address) is its own.
+ */
+function siteOf(scheme: string, hostname: string): string {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return `${scheme}://${getDomain(host, { allowPrivateDomains: true }) ?? host}`;
+}
+
+/**
+ * Browsers drop a SameSite=Lax or Strict cookie set in answer to a page of another site (a
+ * fetch from http://127.0.0.1:3000 to http://localhost:4000, or from app.example.com to
+ * auth.example.net): the sign-in answers success and the next request is anonymous, with no
+ * error anywhere. This says so in the log, once per origin, with what to change.
+ */
+export function droppedCookieHook(config: Pick<Config, 'cookie'>, logger: Logger) {
+  const logged = new Set<string>();
+  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    const origin = request.headers.origin;
+    if (config.cookie.sameSite === 'none' || !origin || !reply.hasHeader('set-cookie') || logged.has(origin) || logged.size >= MAX_LOGGED) return payload;
+    let page: URL;
+    try {
+      page = new URL(origin);
+    } catch {
+      return payload;
+    }
+    if (siteOf(page.protocol.slice(0, -1), page.hostname) === siteOf(request.protocol, request.hostname)) return payload;
+    logged.add(origin);
+    logger.warn(
+      { origin: origin.slice(0, 200), host: request.host },
+      'the browser will drop the cookies set for this page: it is on another site than the API (SameSite). Serve both from one site (the same host name, or subdomains of one domain), or set SESSION_COOKIE_SAMESITE=none with COOKIE_SECURE=true',
+    );
+    return payload;
   };
 }

@@ -23,7 +23,7 @@ import type { Services } from '../services';
 import { csrfSafe } from './app-routes';
 import { cookieSigner } from './cookie-signer';
 import { graphiqlRoute } from './graphiql';
-import { originPolicy, refusedOriginHook } from './cors';
+import { droppedCookieHook, originPolicy, refusedOriginHook } from './cors';
 import { effectsOf, requestInfoOf, sendOutcome } from './fastify-adapter';
 import { requestLog } from './request-log';
 import { requestScope } from '../observability/request-scope';
@@ -108,6 +108,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await app.register(fastifyWebsocket, { options: { maxPayload: BODY_LIMIT_BYTES } });
   const allowedOrigin = originPolicy(config);
   app.addHook('onRequest', refusedOriginHook(allowedOrigin, logger, isGraphqlPath, (reply) => sendError(reply, ErrorCode.ORIGIN_NOT_ALLOWED)));
+  app.addHook('onSend', droppedCookieHook(config, logger));
   // Only the GraphQL endpoint speaks to other origins, and only to the allowed ones (cors.ts).
   const graphqlCors = {
     origin: (origin: string | undefined, cb: (error: null, allow: boolean) => void) => cb(null, origin !== undefined && allowedOrigin(origin)),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeDocument } from '../../generated/graphql';
-import { registerUser } from '../../helpers/accounts';
+import { GOOD_PASSWORD, registerUser, uniqueEmail } from '../../helpers/accounts';
 import { startTestServer, type TestServer } from '../../helpers/test-server';
 
 let server: TestServer;
@@ -109,6 +109,27 @@ describe('CORS for a frontend team (SEC-34)', () => {
       await dev.close();
     }
     expect((await preflight(server.graphqlUrl, 'http://localhost:5173')).status).toBe(403); // NODE_ENV=test, as production: the list only
+  });
+});
+
+describe('a cookie the browser will drop', () => {
+  it('a sign-in from a page of another site (127.0.0.1 calling localhost) is logged once, with what to change; same site, or SameSite=None, is not', async () => {
+    const lines: string[] = [];
+    const logged = await startTestServer({ env: { LOG_LEVEL: 'warn' }, logDestination: { write: (line: string) => void lines.push(line) } });
+    const crossSite = await startTestServer({ env: { LOG_LEVEL: 'warn', COOKIE_SECURE: 'true', SESSION_COOKIE_SAMESITE: 'none' }, logDestination: { write: (line: string) => void lines.push(line) } });
+    try {
+      const register = (url: string, origin: string) =>
+        fetch(url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: `mutation { register(input: { email: "${uniqueEmail()}", password: "${GOOD_PASSWORD}" }) { __typename } }` }) });
+      const localhost = logged.graphqlUrl.replace('127.0.0.1', 'localhost'); // the API as http://localhost:<port>
+      for (let i = 0; i < 2; i++) expect((await register(localhost, 'http://127.0.0.1:3000')).headers.getSetCookie().length).toBeGreaterThan(0);
+      await register(localhost, 'http://localhost:3000'); // same site: ports do not matter
+      await register(crossSite.graphqlUrl.replace('127.0.0.1', 'localhost'), 'http://127.0.0.1:3000'); // SameSite=None is sent across sites
+      const warnings = lines.filter((l) => l.includes('will drop the cookies'));
+      expect(warnings).toHaveLength(1);
+      expect(JSON.parse(warnings[0]!)).toMatchObject({ origin: 'http://127.0.0.1:3000', msg: expect.stringMatching(/SESSION_COOKIE_SAMESITE=none/) });
+    } finally {
+      await Promise.all([logged.close(), crossSite.close()]);
+    }
   });
 });
 
