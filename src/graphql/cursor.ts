@@ -21,3 +21,12 @@ export function cursorParts(cursor: string, length: number, invalid: () => AuthE
   if (!Array.isArray(decoded) || decoded.length !== length || !decoded.every((part) => typeof part === 'string')) throw invalid();
   return decoded as string[];
 }
+
+/** The most items one page may hold (the admin API's lists). */
+export const MAX_PAGE = 100;
+
+/** `first` as asked, or BAD_USER_INPUT outside 1 to MAX_PAGE. */
+export function pageSize(first: number): number {
+  if (first < 1 || first > MAX_PAGE) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'first', message: `Ask for 1 to ${MAX_PAGE}.` });
+  return first;
+}

@@ -70,21 +70,36 @@ afterAll(async () => {
 /** A platform authenticator (DevTools' virtual one) that holds passkeys and consents by itself. */
 const AUTHENTICATOR = { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true } as const;
 
+/** The DevTools virtual authenticator in `tab`; returns what it holds, to copy into another browser (a synced passkey). */
+async function addAuthenticator(context: BrowserContext, tab: Page): Promise<{ passkeys: () => Promise<unknown[]>; add: (credentials: unknown[]) => Promise<void> }> {
+  const cdp = await context.newCDPSession(tab);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
+  return {
+    passkeys: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+    add: async (credentials) => {
+      for (const credential of credentials) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: credential as never });
+    },
+  };
+}
+
+async function deviceWithAuthenticator() {
+  const { context, tab } = await device();
+  return { tab, ...(await addAuthenticator(context, tab)) };
+}
+
 /**
  * A browser holding these (synced) passkeys whose autofill offers none (as in a browser without
  * conditional UI): the sign-in page's autofill request would otherwise answer before any button.
  */
-async function browserWithPasskeys({ credentials }: { credentials: unknown[] }): Promise<Page> {
+async function browserWithPasskeys(credentials: unknown[]): Promise<Page> {
   const context = await browser.newContext();
   await context.addInitScript(() => {
     (globalThis as unknown as { PublicKeyCredential: { isConditionalMediationAvailable(): Promise<boolean> } }).PublicKeyCredential.isConditionalMediationAvailable = async () => false;
   });
   const tab = await context.newPage();
   tab.setDefaultTimeout(10_000);
-  const cdp = await context.newCDPSession(tab);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
-  for (const credential of credentials) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: credential as never });
+  await (await addAuthenticator(context, tab)).add(credentials);
   return tab;
 }
 
@@ -283,10 +298,7 @@ describe.skipIf(!available)('examples/web in headless Chromium', () => {
   });
 
   it('adds a passkey (DevTools virtual authenticator), then signs in with it: by autofill on page load, and by the button in a browser without autofill', async () => {
-    const { context, tab } = await device();
-    const cdp = await context.newCDPSession(tab);
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
+    const { tab, passkeys } = await deviceWithAuthenticator();
     const email = await signUp(tab);
     await tab.goto(`${web.url}/account`);
     await tab.getByRole('button', { name: 'Add a passkey' }).click();
@@ -299,17 +311,14 @@ describe.skipIf(!available)('examples/web in headless Chromium', () => {
     await expectSignedInAs(tab, email);
 
     // Another browser, without autofill for passkeys, holding the same (synced) passkey: the button.
-    const otherTab = await browserWithPasskeys(await cdp.send('WebAuthn.getCredentials', { authenticatorId }));
+    const otherTab = await browserWithPasskeys(await passkeys());
     await otherTab.goto(`${web.url}/sign-in`);
     await otherTab.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expectSignedInAs(otherTab, email);
   });
 
   it('the second step with a passkey: a password sign-in of a user with an authenticator app and a passkey finishes with the passkey', async () => {
-    const { context, tab } = await device();
-    const cdp = await context.newCDPSession(tab);
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
+    const { tab, passkeys } = await deviceWithAuthenticator();
     const email = await signUp(tab);
     await tab.goto(`${web.url}/account`);
     await tab.getByRole('button', { name: 'Set up an authenticator app' }).click();
@@ -321,7 +330,7 @@ describe.skipIf(!available)('examples/web in headless Chromium', () => {
     await tab.getByRole('button', { name: 'Add a passkey' }).click();
     await tab.getByText('Passkey “This browser” added.').waitFor();
 
-    const laptop = await browserWithPasskeys(await cdp.send('WebAuthn.getCredentials', { authenticatorId }));
+    const laptop = await browserWithPasskeys(await passkeys());
     await signIn(laptop, email);
     await laptop.waitForURL(`${web.url}/two-factor`);
     await laptop.getByRole('button', { name: 'Use a passkey' }).click();

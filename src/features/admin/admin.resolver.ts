@@ -3,19 +3,13 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import type { Context } from '../../context/context';
 import type { AuthEvent, SocialAccount as SocialAccountRow } from '../../db/entities';
 import { SocialAccount } from '../../db/entities';
-import { AuthError, ErrorCode } from '../../errors';
+import { pageSize } from '../../graphql/cursor';
 import { localeOf } from '../../mail/locale';
 import { Credential } from '../credentials/credential.types';
 import { listCredentials } from '../credentials/credentials.service';
 import { ADMIN_ROLE, assertAdmin } from './admin-guard';
 import { AdminUser, AdminUserPage, adminUser, AuditEvent, AuditEventPage, AuditFilterInput, UserFilterInput } from './admin.types';
 
-const MAX_PAGE = 100;
-
-function pageSize(first: number): number {
-  if (first < 1 || first > MAX_PAGE) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'first', message: `Ask for 1 to ${MAX_PAGE}.` });
-  return first;
-}
 
 function auditEvent(event: AuthEvent): AuditEvent {
   const { id, type, success, detail, credentialKind, ipAddress, userAgent, createdAt } = event;

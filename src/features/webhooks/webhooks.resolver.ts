@@ -1,10 +1,8 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context/context';
 import { WebhookDelivery, WebhookDeliveryStatus } from '../../db/entities';
-import { AuthError, ErrorCode } from '../../errors';
+import { pageSize } from '../../graphql/cursor';
 import { ADMIN_ROLE, assertAdmin } from '../admin/admin-guard';
-
-const MAX_PAGE = 100;
 
 @ObjectType()
 export class WebhookDeliveryPage {
@@ -45,8 +43,7 @@ export class WebhooksResolver {
     @Ctx() ctx: Context,
   ): Promise<WebhookDeliveryPage> {
     await assertAdmin(ctx.em, ctx.caller);
-    if (first < 1 || first > MAX_PAGE) throw new AuthError(ErrorCode.BAD_USER_INPUT, { field: 'first', message: `Ask for 1 to ${MAX_PAGE}.` });
-    const page = await ctx.services.webhookDeliveries.page(ctx.em, filter ?? {}, first, after ?? null);
+    const page = await ctx.services.webhookDeliveries.page(ctx.em, filter ?? {}, pageSize(first), after ?? null);
     return Object.assign(new WebhookDeliveryPage(), { deliveries: page.items, endCursor: page.endCursor, hasMore: page.hasMore });
   }
 

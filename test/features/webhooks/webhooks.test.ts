@@ -39,26 +39,39 @@ async function attemptRecorded(server: TestServer, userId: string, type: string,
 
 const types = (requests: WebhookRequest[]) => requests.map((r) => r.payload.type);
 
+/** A fake clock, a receiver and a server delivering to it, for the tests of one `describe`. */
+function withReceiver() {
+  const clock = new FakeClock();
+  const receiver = new WebhookReceiver();
+  let current: TestServer | undefined;
+  beforeAll(async () => {
+    await receiver.start();
+    current = await serverFor(receiver, clock);
+  });
+  afterAll(async () => {
+    await current?.close();
+    await receiver.close();
+  });
+  return {
+    clock,
+    receiver,
+    get server(): TestServer {
+      return current!;
+    },
+  };
+}
+
 /** A server whose only webhook endpoint is `receiver`, polling its outbox often (retries are due by the fake clock). */
 function serverFor(receiver: WebhookReceiver, clock: FakeClock, env: Record<string, string> = {}, databaseUrl?: string): Promise<TestServer> {
   return startTestServer({ clock, databaseUrl, env: { WEBHOOK_ENDPOINTS: receiver.endpoints(), WEBHOOK_POLL_INTERVAL_MS: '20', ...env } });
 }
 
 describe('outgoing events (webhooks)', () => {
-  const clock = new FakeClock();
-  const receiver = new WebhookReceiver();
-  let server: TestServer;
-  beforeAll(async () => {
-    await receiver.start();
-    server = await serverFor(receiver, clock);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await receiver.close();
-  });
+  const ctx = withReceiver();
+  const { clock, receiver } = ctx;
 
   it('SEC-66 signs each event in the Standard Webhooks format: the receiver verifies it, and another secret or a changed body does not', async () => {
-    const { email, result } = await registerUser(server);
+    const { email, result } = await registerUser(ctx.server);
     await eventually(async () => expect(types(receiver.acceptedFor(result.user.id))).toContain('user.created'));
     const created = receiver.acceptedFor(result.user.id).find((r) => r.payload.type === 'user.created')!;
     expect(created.payload.data.user).toMatchObject({ id: result.user.id, email, emailVerified: false, roles: ['user'] });
@@ -71,15 +84,15 @@ describe('outgoing events (webhooks)', () => {
   });
 
   it('announces each change of an account once, in the order it happened, whoever made it', async () => {
-    const { client, result, email } = await registerUser(server);
+    const { client, result, email } = await registerUser(ctx.server);
     const id = result.user.id;
     clock.advance(1);
     await client.request(UpdateMeDocument, { input: { displayName: 'Ada' } });
     await client.request(ChangePasswordDocument, { input: { currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD } });
-    await server.app.services.roles.set(server.orm.em.fork(), id, ['admin']);
-    await server.app.services.admin.disable(server.orm.em.fork(), null, id, 'chargeback', null);
-    await sql(server, `update users set is_active = true where id = ?`, [id]); // an operator's SQL counts too
-    const again = await loginUser(server, email, 'COOKIE', NEW_PASSWORD);
+    await ctx.server.app.services.roles.set(ctx.server.orm.em.fork(), id, ['admin']);
+    await ctx.server.app.services.admin.disable(ctx.server.orm.em.fork(), null, id, 'chargeback', null);
+    await sql(ctx.server, `update users set is_active = true where id = ?`, [id]); // an operator's SQL counts too
+    const again = await loginUser(ctx.server, email, 'COOKIE', NEW_PASSWORD);
     await again.client.request(DeleteAccountDocument, { password: NEW_PASSWORD });
 
     const expected = ['user.created', 'user.signed_in', 'user.updated', 'password.changed', 'role.changed', 'session.revoked', 'user.disabled', 'user.enabled', 'user.signed_in', 'session.revoked', 'user.deleted'];
@@ -93,32 +106,32 @@ describe('outgoing events (webhooks)', () => {
   });
 
   it('SEC-66 puts no secret in any payload: no password, hash, token or code', async () => {
-    const { client, result, email } = await registerUser(server, 'JWT');
+    const { client, result, email } = await registerUser(ctx.server, 'JWT');
     const id = result.user.id;
-    const hash = async () => (await sql<{ password_hash: string }>(server, `select password_hash from users where id = ?`, [id]))[0]!.password_hash;
+    const hash = async () => (await sql<{ password_hash: string }>(ctx.server, `select password_hash from users where id = ?`, [id]))[0]!.password_hash;
     const firstHash = await hash();
     await client.request(ChangePasswordDocument, { input: { currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD } });
-    const session = await loginUser(server, email, 'SESSION_TOKEN', NEW_PASSWORD);
+    const session = await loginUser(ctx.server, email, 'SESSION_TOKEN', NEW_PASSWORD);
     await eventually(async () => expect(types(receiver.acceptedFor(id))).toEqual(['user.created', 'user.signed_in', 'password.changed', 'user.signed_in']));
-    const tokenHashes = await sql<{ token_hash: string }>(server, `select token_hash from sessions where user_id = ? and token_hash is not null`, [id]);
+    const tokenHashes = await sql<{ token_hash: string }>(ctx.server, `select token_hash from sessions where user_id = ? and token_hash is not null`, [id]);
     const secrets = [GOOD_PASSWORD, NEW_PASSWORD, firstHash, await hash(), result.accessToken!, result.refreshToken!, session.result.sessionToken!, ...tokenHashes.map((t) => t.token_hash)];
     expect(secrets.every(Boolean)).toBe(true);
     for (const request of receiver.requestsFor(id)) for (const secret of secrets) expect(request.body).not.toContain(secret);
   });
 
   it('a rehash at sign-in (stronger argon2 settings) is not announced as a password change', async () => {
-    const { result, email } = await registerUser(server);
+    const { result, email } = await registerUser(ctx.server);
     const id = result.user.id;
-    const [before] = await sql<{ password_hash: string }>(server, `select password_hash from users where id = ?`, [id]);
-    const stronger = await serverFor(receiver, clock, { PASSWORD_HASH_MEMORY_KIB: '2048' }, server.databaseUrl);
+    const [before] = await sql<{ password_hash: string }>(ctx.server, `select password_hash from users where id = ?`, [id]);
+    const stronger = await serverFor(receiver, clock, { PASSWORD_HASH_MEMORY_KIB: '2048' }, ctx.server.databaseUrl);
     try {
       const signedIn = await new TestClient(stronger.graphqlUrl).request(LoginDocument, { input: { email, password: GOOD_PASSWORD } });
       expect(signedIn.data?.login?.__typename).toBe('AuthSuccess');
-      const [after] = await sql<{ password_hash: string }>(server, `select password_hash from users where id = ?`, [id]);
+      const [after] = await sql<{ password_hash: string }>(ctx.server, `select password_hash from users where id = ?`, [id]);
       expect(after!.password_hash).not.toBe(before!.password_hash);
       expect(after!.password_hash).toContain('m=2048');
       // Events of a user arrive in order: had the rehash been announced, it would come before this.
-      await sql(server, `update users set display_name = 'after the rehash' where id = ?`, [id]);
+      await sql(ctx.server, `update users set display_name = 'after the rehash' where id = ?`, [id]);
       await eventually(async () => expect(types(receiver.acceptedFor(id))).toEqual(['user.created', 'user.signed_in', 'user.signed_in', 'user.updated']));
     } finally {
       await stronger.close();
@@ -127,35 +140,26 @@ describe('outgoing events (webhooks)', () => {
 });
 
 describe('webhook retries', () => {
-  const clock = new FakeClock();
-  const receiver = new WebhookReceiver();
-  let server: TestServer;
-  beforeAll(async () => {
-    await receiver.start();
-    server = await serverFor(receiver, clock);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await receiver.close();
-  });
+  const ctx = withReceiver();
+  const { clock, receiver } = ctx;
 
   it('a receiver that fails three times, then recovers, gets each event once it recovers, in order', async () => {
     let failures = 0;
     receiver.answer = () => (failures++ < 3 ? 503 : 200);
-    const { client, result } = await registerUser(server);
+    const { client, result } = await registerUser(ctx.server);
     const id = result.user.id;
     await client.request(UpdateMeDocument, { input: { displayName: 'Grace' } });
     for (const [attempt, wait] of [[1, 5], [2, 300], [3, 1800]] as const) {
       await eventually(async () => expect(receiver.requestsFor(id)).toHaveLength(attempt));
-      await attemptRecorded(server, id, 'user.created', attempt);
+      await attemptRecorded(ctx.server, id, 'user.created', attempt);
       expect(receiver.acceptedFor(id)).toEqual([]);
-      if (attempt === 1) await eventually(async () => expect(await metric(server, 'gatehouse_webhook_outbox_depth')).toBe(3));
+      if (attempt === 1) await eventually(async () => expect(await metric(ctx.server, 'gatehouse_webhook_outbox_depth')).toBe(3));
       clock.advance(wait); // the next attempt of Standard Webhooks' schedule is due
     }
     await eventually(async () => expect(types(receiver.acceptedFor(id))).toEqual(['user.created', 'user.signed_in', 'user.updated']), 3000);
-    expect(await metric(server, 'gatehouse_webhook_attempts_total', 'outcome="failed"')).toBe(3);
-    expect(await metric(server, 'gatehouse_webhook_attempts_total', 'outcome="delivered"')).toBe(3);
-    await eventually(async () => expect(await metric(server, 'gatehouse_webhook_outbox_depth')).toBe(0));
+    expect(await metric(ctx.server, 'gatehouse_webhook_attempts_total', 'outcome="failed"')).toBe(3);
+    expect(await metric(ctx.server, 'gatehouse_webhook_attempts_total', 'outcome="delivered"')).toBe(3);
+    await eventually(async () => expect(await metric(ctx.server, 'gatehouse_webhook_outbox_depth')).toBe(0));
     // Only the oldest event was tried while the receiver failed: the others waited their turn.
     expect(types(receiver.requestsFor(id))).toEqual(['user.created', 'user.created', 'user.created', 'user.created', 'user.signed_in', 'user.updated']);
     const ids = receiver.requestsFor(id).slice(0, 4).map((r) => r.headers['webhook-id']);
@@ -163,25 +167,25 @@ describe('webhook retries', () => {
   });
 
   it('a delivery that fails every attempt becomes a dead letter the admin API lists, the user’s next events go on, and redeliverWebhook sends it again', async () => {
-    const { result } = await registerUser(server);
+    const { result } = await registerUser(ctx.server);
     const id = result.user.id;
     let broken = true;
     receiver.answer = (request) => (broken && request.payload.data.user?.id === id && request.payload.type === 'user.created' ? 500 : 200);
     const tries = () => receiver.requestsFor(id).filter((r) => r.payload.type === 'user.created').length;
     for (const [i, wait] of [5, 300, 1800, 7200, 18_000, 36_000, 36_000].entries()) {
       await eventually(async () => expect(tries()).toBe(i + 1));
-      await attemptRecorded(server, id, 'user.created', i + 1);
+      await attemptRecorded(ctx.server, id, 'user.created', i + 1);
       clock.advance(wait);
     }
     await eventually(async () => expect(types(receiver.acceptedFor(id))).toEqual(['user.signed_in']));
     expect(tries()).toBe(8);
 
-    const { client: adminClient } = await signInAsAdmin(server, clock);
+    const { client: adminClient } = await signInAsAdmin(ctx.server, clock);
     const dead = await adminClient.request(DELIVERIES, { filter: { status: 'DEAD', userId: id } });
     expect(dead.data?.webhookDeliveries.deliveries).toEqual([
       expect.objectContaining({ type: 'user.created', endpoint: 'test', userId: id, status: 'DEAD', attempts: 8, lastError: 'HTTP 500' }),
     ]);
-    const user = await registerUser(server);
+    const user = await registerUser(ctx.server);
     expect(errorCode(await user.client.request(DELIVERIES, {}))).toBe('FORBIDDEN');
     const letter = dead.data!.webhookDeliveries.deliveries[0]!;
     expect(errorCode(await user.client.request(REDELIVER, { id: letter.id }))).toBe('FORBIDDEN');
@@ -191,7 +195,7 @@ describe('webhook retries', () => {
     expect(redelivered.data?.redeliverWebhook).toMatchObject({ status: 'PENDING', attempts: 0 });
     await eventually(async () => expect(types(receiver.acceptedFor(id))).toEqual(['user.signed_in', 'user.created']));
     expect(receiver.acceptedFor(id)[1]!.headers['webhook-id']).toBe(letter.eventId);
-    const [audit] = await sql<{ type: string }>(server, `select type from auth_events where user_id = ? and type = 'ADMIN_REDELIVERED_WEBHOOK'`, [id]);
+    const [audit] = await sql<{ type: string }>(ctx.server, `select type from auth_events where user_id = ? and type = 'ADMIN_REDELIVERED_WEBHOOK'`, [id]);
     expect(audit?.type).toBe('ADMIN_REDELIVERED_WEBHOOK');
   });
 });
