@@ -45,6 +45,7 @@ export class WebhookRelay {
   private again = false;
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
+  private unavailable = false;
   /** Pending deliveries at the last count (the outbox depth metric). */
   depth = 0;
   /** Called after each attempt (the metrics). */
@@ -120,8 +121,12 @@ export class WebhookRelay {
       }
       const [row] = await this.forkEm().execute<{ depth: string }[]>(`select count(*) as depth from webhook_deliveries where status = 'PENDING'`);
       this.depth = Number(row?.depth ?? 0);
+      if (this.unavailable) this.logger.info('webhook deliveries resumed');
+      this.unavailable = false;
     } catch (error) {
-      this.logger.warn({ err: error }, 'webhook deliveries could not be read now; trying again later');
+      // Once per outage, not once per poll: the database being away is logged by every part.
+      if (!this.unavailable) this.logger.warn({ err: error }, 'webhook deliveries could not be read now; trying again every poll');
+      this.unavailable = true;
     }
   }
 
