@@ -25,8 +25,11 @@ export function webhookSecret(): string {
  * does not verify is answered 401 and counted as such), and answers as `answer` says.
  */
 export class WebhookReceiver {
-  readonly secret = webhookSecret();
+  /** The secret it verifies with (a new one unless given). */
+  constructor(readonly secret = webhookSecret()) {}
+
   readonly requests: WebhookRequest[] = [];
+
   /** Requests whose signature did not verify. */
   rejected = 0;
   answer: (request: WebhookRequest) => Answer = () => 204;

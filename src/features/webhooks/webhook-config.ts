@@ -25,11 +25,21 @@ export interface WebhookEndpointSpec {
   url: string;
   /** Standard Webhooks' symmetric secret, `whsec_` and base64 (at least 24 bytes). */
   secret: string;
+  /**
+   * Secrets being rotated out: each delivery is signed with these too (Standard Webhooks allows
+   * several signatures), so a receiver still on the old secret verifies until it has the new one.
+   */
+  previousSecrets?: string[];
   /** The event types it receives; all of them when absent or empty. */
   events?: WebhookEventType[];
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const secret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64 (e.g. whsec_ and `openssl rand -base64 32`)')
+  .refine((value) => Buffer.from(value.slice('whsec_'.length), 'base64').length >= 24, 'must hold at least 24 random bytes');
 
 const endpoint = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be a short lower-case name such as crm'),
@@ -39,10 +49,8 @@ const endpoint = z.object({
     const parsed = new URL(url);
     return parsed.protocol === 'https:' || LOOPBACK_HOSTS.has(parsed.hostname);
   }, 'must be an https:// URL (http:// only for localhost)'),
-  secret: z
-    .string()
-    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64 (e.g. whsec_ and `openssl rand -base64 32`)')
-    .refine((secret) => Buffer.from(secret.slice('whsec_'.length), 'base64').length >= 24, 'must hold at least 24 random bytes'),
+  secret,
+  previousSecrets: z.array(secret).max(3).optional(),
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).optional(),
 });
 

@@ -40,7 +40,7 @@ export type DeliveryOutcome = 'delivered' | 'failed' | 'dead';
  * standardwebhooks library's, sending is Node's fetch.
  */
 export class WebhookRelay {
-  private readonly endpoints: Map<string, { spec: WebhookEndpointSpec; signer: Webhook }>;
+  private readonly endpoints: Map<string, { spec: WebhookEndpointSpec; signers: Webhook[] }>;
   private running: Promise<void> | null = null;
   private again = false;
   private closed = false;
@@ -58,7 +58,7 @@ export class WebhookRelay {
     private readonly logger: Logger,
     notifications: DatabaseNotifications,
   ) {
-    this.endpoints = new Map(config.endpoints.map((spec) => [spec.id, { spec, signer: new Webhook(spec.secret) }]));
+    this.endpoints = new Map(config.endpoints.map((spec) => [spec.id, { spec, signers: [spec.secret, ...(spec.previousSecrets ?? [])].map((secret) => new Webhook(secret)) }]));
     if (this.endpoints.size > 0) notifications.subscribe(WEBHOOK_CHANNEL, () => this.wake());
   }
 
@@ -149,7 +149,7 @@ export class WebhookRelay {
   }
 
   private async attempt(delivery: Claimed): Promise<void> {
-    const { spec, signer } = this.endpoints.get(delivery.endpoint_id)!;
+    const { spec, signers } = this.endpoints.get(delivery.endpoint_id)!;
     const body = JSON.stringify(delivery.payload);
     // The receiver checks the timestamp against its own clock (replay protection): wall time.
     const sentAt = new Date();
@@ -162,7 +162,8 @@ export class WebhookRelay {
           'user-agent': 'Gatehouse-Webhooks/1',
           'webhook-id': delivery.event_id,
           'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-          'webhook-signature': signer.sign(delivery.event_id, sentAt, body),
+          // One signature per secret, space-separated: the current one, then any being rotated out.
+          'webhook-signature': signers.map((signer) => signer.sign(delivery.event_id, sentAt, body)).join(' '),
         },
         body,
         redirect: 'manual', // a redirect is a misconfigured endpoint, not somewhere to send events

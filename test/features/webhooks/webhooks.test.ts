@@ -139,6 +139,27 @@ describe('outgoing events (webhooks)', () => {
   });
 });
 
+describe('webhook secret rotation', () => {
+  it('signs with the new secret and the ones being rotated out: a receiver on either verifies', async () => {
+    const oldSecret = webhookSecret();
+    const newSecret = webhookSecret();
+    const receiver = await new WebhookReceiver(oldSecret).start();
+    const endpoints = JSON.stringify([{ id: 'rotating', url: receiver.url, secret: newSecret, previousSecrets: [oldSecret] }]);
+    const server = await startTestServer({ env: { WEBHOOK_ENDPOINTS: endpoints, WEBHOOK_POLL_INTERVAL_MS: '20' } });
+    try {
+      const { result } = await registerUser(server);
+      await eventually(async () => expect(types(receiver.acceptedFor(result.user.id))).toContain('user.created')); // verified with the old secret
+      const request = receiver.acceptedFor(result.user.id)[0]!;
+      expect(request.headers['webhook-signature']!.split(' ')).toHaveLength(2);
+      expect(new Webhook(newSecret).verify(request.body, request.headers)).toEqual(request.payload);
+      expect(() => new Webhook(webhookSecret()).verify(request.body, request.headers)).toThrow();
+    } finally {
+      await server.close();
+      await receiver.close();
+    }
+  });
+});
+
 describe('webhook retries', () => {
   const ctx = withReceiver();
   const { clock, receiver } = ctx;
