@@ -14,7 +14,7 @@ type Check = { name: string; ok: boolean; say: string };
 
 /**
  * `doctor`: checks what a server needs, one line each (`ok` or `FAIL`, what, and what is wrong):
- * the settings, the database and its migrations, SMTP, the keys, Redis. Returns whether all
+ * the settings, the database and its migrations, SMTP, the keys, Redis, each webhook endpoint. Returns whether all
  * passed. It starts nothing: an embedded database that is not running is only located.
  */
 export async function doctor(out: Output): Promise<boolean> {
@@ -29,6 +29,7 @@ export async function doctor(out: Output): Promise<boolean> {
   const checks: Check[] = [{ name: 'config', ok: true, say: `NODE_ENV=${config.env}, data dir ${config.dataDir}` }];
   checks.push(await database(config), smtp(config) ?? (await smtpReachable(config)), keys(config));
   if (config.rateLimits.redisUrl) checks.push(await redis(config.rateLimits.redisUrl));
+  for (const endpoint of config.webhooks.endpoints) checks.push(await webhookEndpoint(endpoint.id, endpoint.url));
   for (const check of checks) out.line(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(9)} ${check.say}`);
   return checks.every((c) => c.ok);
 }
@@ -79,6 +80,17 @@ function keys(config: Config): Check {
     ok: true,
     say: `JWT ${config.jwt.algorithm}${previous ? ` (+${previous} previous)` : ''}, SECRET_KEY${fallbacks ? ` (+${fallbacks} fallbacks)` : ''}, MFA_ENCRYPTION_KEY${config.env === 'production' ? '' : ' (generated under the data dir unless set)'}`,
   };
+}
+
+/** A webhook endpoint answers HTTP at all (a HEAD: no event is sent; any status will do). */
+async function webhookEndpoint(id: string, url: string): Promise<Check> {
+  try {
+    const response = await fetch(url, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(CHECK_MS) });
+    return { name: 'webhook', ok: true, say: `${id}: ${url} answers (HTTP ${response.status})` };
+  } catch (error) {
+    const why = (error as Error).name === 'TimeoutError' ? 'did not answer within 5 s' : 'does not accept connections';
+    return { name: 'webhook', ok: false, say: `${id}: ${url} ${why}` };
+  }
 }
 
 async function redis(url: string): Promise<Check> {

@@ -8,6 +8,7 @@ import { errorCode, TestClient } from '../helpers/client';
 import { createTestDatabase } from '../helpers/database';
 import { processEnv, runCli, spawnServer } from '../helpers/process';
 import { sql, startTestServer, type TestServer } from '../helpers/test-server';
+import { WebhookReceiver } from '../helpers/webhook-receiver';
 
 /**
  * The command line (`gatehouse <command>`) as an operator runs it: its own process, configured
@@ -84,6 +85,21 @@ describe('gatehouse doctor, migrate, db, rotate-keys', () => {
     expect(bad.stdout).toMatch(/^FAIL database +postgres:\/\/postgres@127\.0\.0\.1:1\/nowhere: /m);
     const config = await runCli(['doctor'], { ...env, PORT: 'eighty' });
     expect([config.code, config.stdout]).toEqual([1, expect.stringMatching(/^FAIL config +PORT: /)]);
+  });
+
+  it('doctor checks that each webhook endpoint answers, without sending it an event', async () => {
+    const receiver = await new WebhookReceiver().start();
+    try {
+      const secret = receiver.secret;
+      const endpoints = JSON.stringify([{ id: 'up', url: receiver.url, secret }, { id: 'down', url: 'http://127.0.0.1:1/hooks', secret }]);
+      const run = await runCli(['doctor'], { ...env, WEBHOOK_ENDPOINTS: endpoints });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/^ok +webhook +up: http:\/\/127\.0\.0\.1:\d+\/hooks answers \(HTTP \d+\)$/m);
+      expect(run.stdout).toMatch(/^FAIL webhook +down: http:\/\/127\.0\.0\.1:1\/hooks does not accept connections$/m);
+      expect(receiver.requests).toEqual([]); // no event reached it
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('a database that cannot be reached: one line naming DATABASE_URL, exit 1', async () => {
