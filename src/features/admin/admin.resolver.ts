@@ -10,7 +10,6 @@ import { listCredentials } from '../credentials/credentials.service';
 import { ADMIN_ROLE, assertAdmin } from './admin-guard';
 import { AdminUser, AdminUserPage, adminUser, AuditEvent, AuditEventPage, AuditFilterInput, UserFilterInput } from './admin.types';
 
-
 function auditEvent(event: AuthEvent): AuditEvent {
   const { id, type, success, detail, credentialKind, ipAddress, userAgent, createdAt } = event;
   return Object.assign(new AuditEvent(), { id, type, success, detail, credentialKind, ipAddress, userAgent, createdAt, userId: event.user?.id ?? null, actorId: event.actor?.id ?? null });
