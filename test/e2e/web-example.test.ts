@@ -21,23 +21,30 @@ const NEW_PASSWORD = 'another fine passphrase';
 let server: TestServer;
 let mailbox: Mailbox;
 let provider: OidcTestProvider;
-let web: WebExample;
+let web: WebExample & { serveAlso(host: string, port: number): Promise<WebExample> };
+/** The app opened at http://127.0.0.1 (another site than the API's localhost): allowed by CORS, so only SameSite is in the way. */
+let otherSitePort: number;
+const serverLog: string[] = [];
 let browser: Browser;
 
 beforeAll(async () => {
   if (!available) return;
   const [apiPort, webPort] = [await freePort(), await freePort()];
+  otherSitePort = await freePort();
   const api = `http://localhost:${apiPort}`;
   const frontend = `http://localhost:${webPort}`;
   mailbox = await new Mailbox().start();
   provider = await startOidcProvider([`${api}/auth/acme/callback`]);
   server = await startTestServer({
     clock,
+    logDestination: { write: (line: string) => void serverLog.push(line) },
     env: {
       HOST: 'localhost',
       PORT: String(apiPort),
       PUBLIC_URL: api,
       FRONTEND_URL: frontend,
+      CORS_ORIGINS: `${frontend},http://127.0.0.1:${otherSitePort}`,
+      LOG_LEVEL: 'warn',
       SMTP_URL: mailbox.url,
       EMAIL_SIGN_IN_ENABLED: 'true',
       OIDC_ALLOW_INSECURE: 'true',
@@ -346,6 +353,23 @@ describe.skipIf(!available)('examples/web in headless Chromium', () => {
     await tab.getByRole('link', { name: 'Continue with Acme ID' }).click();
     await tab.waitForURL(`${web.url}/`, { timeout: 15_000 });
     await expectSignedInAs(tab, email);
+  });
+
+  it('opened at 127.0.0.1 while the API is at localhost: sign-up answers success but the browser drops the cookie, and the server says why', async () => {
+    const elsewhere = await web.serveAlso('127.0.0.1', otherSitePort);
+    try {
+      const { tab } = await device();
+      const email = uniqueEmail('other-site');
+      await tab.goto(`${elsewhere.url}/sign-up`);
+      await tab.getByLabel('Email', { exact: true }).fill(email);
+      await tab.getByLabel('Password', { exact: true }).fill(GOOD_PASSWORD);
+      await tab.getByRole('button', { name: 'Create account' }).click();
+      await tab.getByText('You are not signed in.').waitFor(); // registered, yet anonymous: no cookie came back
+      expect(serverLog.some((line) => line.includes('will drop the cookies') && line.includes(`"origin":"http://127.0.0.1:${otherSitePort}"`))).toBe(true);
+      await signUp(tab); // the same app at localhost, the API's site, keeps the cookie
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('accepts an invitation on /accept-invite, and deletes the account from the account page', async () => {
