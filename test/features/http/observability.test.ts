@@ -81,7 +81,7 @@ describe('GET /metrics', () => {
     const count = async () => sample((await scrape()).text, 'gatehouse_revocation_propagation_seconds_count');
     const before = await count();
     await client.request(LogoutDocument, { everywhere: false });
-    await eventually(async () => expect(await count()).toBe(before + 1));
+    await eventually(async () => expect(await count()).toBe(before + 1), 5_000);
     // A lag of moments (often under a millisecond here): wall clocks on both sides, never NaN.
     const sum = sample((await scrape()).text, 'gatehouse_revocation_propagation_seconds_sum');
     expect(Number.isFinite(sum) && sum >= 0 && sum < 60).toBe(true);
