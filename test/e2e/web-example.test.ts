@@ -164,9 +164,9 @@ describe.skipIf(!available)('examples/web in headless Chromium', () => {
     await expectSignedInAs(other.tab, email);
 
     await tab.goto(`${web.url}/account`);
-    await expect.poll(() => tab.getByTestId('credential').count()).toBe(2);
+    await expect.poll(() => tab.getByTestId('credential').count(), { timeout: 10_000 }).toBe(2);
     await tab.getByRole('button', { name: 'Sign out this device' }).click();
-    await expect.poll(() => tab.getByTestId('credential').count()).toBe(1);
+    await expect.poll(() => tab.getByTestId('credential').count(), { timeout: 10_000 }).toBe(1);
     await other.tab.reload();
     await other.tab.getByText('You are not signed in.').waitFor(); // that device's cookie no longer works
 
@@ -281,7 +281,7 @@ describe.skipIf(!available)('examples/web in headless Chromium', () => {
     const secret = (await tab.getByTestId('totp-secret').innerText()).trim();
     await tab.getByLabel('Code from the app', { exact: true }).fill(totpCode(secret, clock.now()));
     await tab.getByRole('button', { name: 'Turn on' }).click();
-    await expect.poll(() => tab.getByTestId('recovery-code').count()).toBeGreaterThan(0);
+    await expect.poll(() => tab.getByTestId('recovery-code').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const recovery = (await tab.getByTestId('recovery-code').first().innerText()).trim();
 
     const laptop = await device();
@@ -333,7 +333,7 @@ describe.skipIf(!available)('examples/web in headless Chromium', () => {
     clock.advance(30);
     await tab.getByLabel('Code from the app', { exact: true }).fill(totpCode(secret, clock.now()));
     await tab.getByRole('button', { name: 'Turn on' }).click();
-    await expect.poll(() => tab.getByTestId('recovery-code').count()).toBeGreaterThan(0);
+    await expect.poll(() => tab.getByTestId('recovery-code').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await tab.getByRole('button', { name: 'Add a passkey' }).click();
     await tab.getByText('Passkey “This browser” added.').waitFor();
 
