@@ -20,6 +20,20 @@ export function originPolicy(config: Pick<Config, 'corsOrigins' | 'env'>): (orig
   return (origin) => listed.has(origin) || (anyLoopback && LOOPBACK_ORIGIN.test(origin));
 }
 
+/** A warning about an origin, logged once per origin and for at most MAX_LOGGED of them. */
+function oncePerOrigin(logger: Logger) {
+  const logged = new Set<string>();
+  const done = (origin: string) => logged.has(origin) || logged.size >= MAX_LOGGED;
+  return {
+    done,
+    warn(origin: string, fields: Record<string, unknown>, message: string): void {
+      if (done(origin)) return;
+      logged.add(origin);
+      logger.warn({ origin: origin.slice(0, 200), ...fields }, message);
+    },
+  };
+}
+
 /**
  * A preflight from an origin that may not call us gets an answer that says so (403,
  * ORIGIN_NOT_ALLOWED, without CORS headers, so the browser still refuses it) instead of falling
@@ -27,14 +41,11 @@ export function originPolicy(config: Pick<Config, 'corsOrigins' | 'env'>): (orig
  * such origin once, so whoever runs it sees which frontend to allow.
  */
 export function refusedOriginHook(allowed: (origin: string) => boolean, logger: Logger, isApiPath: (url: string) => boolean, refuse: (reply: FastifyReply) => FastifyReply) {
-  const logged = new Set<string>();
+  const warnings = oncePerOrigin(logger);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const origin = request.headers.origin;
     if (request.method !== 'OPTIONS' || !origin || !request.headers['access-control-request-method'] || !isApiPath(request.url) || allowed(origin)) return;
-    if (!logged.has(origin) && logged.size < MAX_LOGGED) {
-      logged.add(origin);
-      logger.warn({ origin: origin.slice(0, 200) }, 'refused a browser from an origin that may not call the API; if it is your frontend, add it to CORS_ORIGINS');
-    }
+    warnings.warn(origin, {}, 'refused a browser from an origin that may not call the API; if it is your frontend, add it to CORS_ORIGINS');
     await refuse(reply);
   };
 }
@@ -55,10 +66,10 @@ function siteOf(scheme: string, hostname: string): string {
  * error anywhere. This says so in the log, once per origin, with what to change.
  */
 export function droppedCookieHook(config: Pick<Config, 'cookie'>, logger: Logger) {
-  const logged = new Set<string>();
+  const warnings = oncePerOrigin(logger);
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const origin = request.headers.origin;
-    if (config.cookie.sameSite === 'none' || !origin || !reply.hasHeader('set-cookie') || logged.has(origin) || logged.size >= MAX_LOGGED) return payload;
+    if (config.cookie.sameSite === 'none' || !origin || !reply.hasHeader('set-cookie') || warnings.done(origin)) return payload;
     let page: URL;
     try {
       page = new URL(origin);
@@ -66,9 +77,9 @@ export function droppedCookieHook(config: Pick<Config, 'cookie'>, logger: Logger
       return payload;
     }
     if (siteOf(page.protocol.slice(0, -1), page.hostname) === siteOf(request.protocol, request.hostname)) return payload;
-    logged.add(origin);
-    logger.warn(
-      { origin: origin.slice(0, 200), host: request.host },
+    warnings.warn(
+      origin,
+      { host: request.host },
       'the browser will drop the cookies set for this page: it is on another site than the API (SameSite). Serve both from one site (the same host name, or subdomains of one domain), or set SESSION_COOKIE_SAMESITE=none with COOKIE_SECURE=true',
     );
     return payload;
